@@ -1,0 +1,506 @@
+"""The `mediamon` command: everything the app does, headless.
+
+Errors a user can cause end as one readable line on stderr and a non-zero exit code; the
+traceback of an unexpected failure goes to ``mediamon-error.log`` in the data directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mediamon import __version__
+from mediamon.paths import Paths, resolve_paths
+
+EXIT_USAGE = 2
+EXIT_ALL_FAILED = 3
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message says what to do."""
+
+
+# ----------------------------------------------------------------------------- context
+
+
+class Context:
+    """Resolved paths and lazily opened config and store for one invocation."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.paths: Paths = resolve_paths(args.home)
+        self.sources_path = Path(args.sources) if args.sources else None
+        self.db_path = Path(args.db) if args.db else self.paths.db_file
+        self._store = None
+
+    def sources_file(self) -> Path:
+        if self.sources_path is not None:
+            if not self.sources_path.exists():
+                raise UserError(f"sources file {self.sources_path} does not exist; check --sources")
+            return self.sources_path
+        from mediamon.config import ensure_user_sources
+
+        return ensure_user_sources(self.paths)
+
+    def config(self):
+        from mediamon.config import load_sources
+
+        return load_sources(self.sources_file())
+
+    def store(self):
+        if self._store is None:
+            from mediamon.store import Store
+
+            self._store = Store(self.db_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# ----------------------------------------------------------------------------- crawl
+
+
+def cmd_crawl(ctx: Context, args) -> int:
+    import asyncio
+
+    from mediamon.crawl import crawl
+
+    cfg = ctx.config()
+    sources = list(cfg.sources)
+    if args.source:
+        known = {s.id for s in sources}
+        unknown = [s for s in args.source if s not in known]
+        if unknown:
+            raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
+        sources = [s for s in sources if s.id in set(args.source)]
+    store = ctx.store()
+    store.upsert_sources(cfg.sources)
+
+    on_new = None
+    if not args.no_analyze:
+        from classifiers.pipeline import Analyzer
+        from mediamon.analysis import analyze_inserted
+
+        analyzer = Analyzer.load()
+
+        def on_new(inserted):
+            analyze_inserted(store, analyzer, inserted)
+
+    def on_event(event: dict) -> None:
+        if args.json_progress:
+            print(json.dumps(event, ensure_ascii=False), flush=True)
+            return
+        kind = event.get("event")
+        if kind == "source_finished":
+            if event.get("error"):
+                print(f"  FAIL {event['source']}: {event['error']}", flush=True)
+            elif event.get("not_modified"):
+                print(f"  ok   {event['source']}: not modified", flush=True)
+            else:
+                print(f"  ok   {event['source']}: {event.get('items_new', 0)} new, "
+                      f"{event.get('items_seen', 0)} seen", flush=True)
+        elif kind == "crawl_finished":
+            print(f"crawl finished: {event.get('sources', 0)} sources, {event.get('failed', 0)} failed, "
+                  f"{event.get('items_new', 0)} new items in {event.get('duration_ms', 0) / 1000:.1f} s",
+                  flush=True)
+
+    async def one_cycle(cancel: asyncio.Event):
+        return await crawl(sources, store, cfg.crawler, on_event=on_event, on_new_items=on_new,
+                           cancel=cancel, force=args.force or args.source is not None)
+
+    async def main() -> int:
+        cancel = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, cancel.set)
+            except (NotImplementedError, RuntimeError):
+                pass
+        while True:
+            summary = await one_cycle(cancel)
+            if args.every is None or cancel.is_set():
+                break
+            try:
+                await asyncio.wait_for(cancel.wait(), timeout=args.every * 60)
+            except TimeoutError:
+                continue
+        failed = getattr(summary, "failed", 0)
+        total = getattr(summary, "sources", 0)
+        return EXIT_ALL_FAILED if total and failed == total else 0
+
+    return asyncio.run(main())
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def _health_word(health) -> str:
+    if health is None or (health.last_success is None and health.consecutive_failures == 0):
+        return "never polled"
+    if health.dead:
+        return f"DEAD ({health.consecutive_failures} failures)"
+    if health.consecutive_failures:
+        return f"failing ({health.consecutive_failures})"
+    return "ok"
+
+
+def cmd_sources(ctx: Context, args) -> int:
+    action = args.sources_action
+    if action == "import-opml":
+        from mediamon.opml import import_opml
+
+        report = import_opml(Path(args.file), ctx.sources_file())
+        print(report.summary())
+        return 0
+    cfg = ctx.config()
+    if action == "export-opml":
+        from mediamon.opml import export_opml
+
+        export_opml(cfg.sources, Path(args.file))
+        print(f"exported {len(cfg.sources)} sources to {args.file}")
+        return 0
+    if action in ("enable", "disable"):
+        from mediamon.config import set_enabled
+
+        for sid in args.ids:
+            set_enabled(ctx.sources_file(), sid, action == "enable")
+        print(f"{action}d: {', '.join(args.ids)}")
+        return 0
+    store = ctx.store()
+    store.upsert_sources(cfg.sources)
+    health = store.all_health()
+    if action == "list":
+        rows = []
+        for s in cfg.sources:
+            h = health.get(s.id)
+            rows.append({"id": s.id, "kind": s.kind, "origin": s.origin, "owner": s.owner,
+                         "languages": list(s.languages), "enabled": s.enabled,
+                         "confidence": s.confidence, "health": _health_word(h),
+                         "last_success": getattr(h, "last_success", None),
+                         "last_error": getattr(h, "last_error", None), "url": s.url})
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                flag = " " if r["enabled"] else "-"
+                print(f"{flag} {r['id']:<28} {r['kind']:<8} {r['origin']:<8} {r['confidence']:<10} "
+                      f"{r['health']:<22} {r['url']}")
+            dead = [r["id"] for r in rows if r["health"].startswith("DEAD")]
+            print(f"{len(rows)} sources, {sum(r['enabled'] for r in rows)} enabled, {len(dead)} dead"
+                  + (f": {', '.join(dead)}" if dead else ""))
+        return 0
+    if action == "check":
+        from mediamon.crawl import check_sources
+
+        sources = cfg.sources
+        if args.ids:
+            known = {s.id for s in sources}
+            unknown = [i for i in args.ids if i not in known]
+            if unknown:
+                raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
+            sources = [s for s in sources if s.id in set(args.ids)]
+        print(f"{ctx.sources_file()}: {len(cfg.sources)} sources, configuration valid")
+        results = check_sources(sources, cfg.crawler)
+        failed = 0
+        for r in results:
+            if r.get("error"):
+                failed += 1
+                print(f"  FAIL {r['source']}: {r['error']}")
+            else:
+                print(f"  ok   {r['source']}: HTTP {r.get('status')}, {r.get('items_found', 0)} items found")
+        return EXIT_ALL_FAILED if results and failed == len(results) else 0
+    raise UserError(f"unknown sources action {action!r}")
+
+
+# ----------------------------------------------------------------------------- search, db
+
+
+def cmd_search(ctx: Context, args) -> int:
+    try:
+        hits = ctx.store().search(args.query, limit=args.limit)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        _print_json(hits)
+        return 0
+    for h in hits:
+        date = (h.get("published") or "")[:10]
+        print(f"[{h['id']}] {date} {h.get('source_id', '')}: {h.get('title', '')}")
+        if h.get("snippet"):
+            print(f"      {h['snippet']}")
+        print(f"      {h.get('url', '')}")
+    print(f"{len(hits)} result(s)")
+    return 0
+
+
+def cmd_db(ctx: Context, args) -> int:
+    stats = ctx.store().stats()
+    if args.json:
+        _print_json(stats)
+        return 0
+    print(f"database: {ctx.db_path}")
+    for key, value in stats.items():
+        if isinstance(value, dict | list):
+            continue
+        print(f"  {key}: {value}")
+    per_source = stats.get("sources") or stats.get("per_source") or {}
+    if isinstance(per_source, dict):
+        per_source = [{"id": k, **v} for k, v in per_source.items()]
+    if per_source:
+        print("  per source:")
+        for s in per_source:
+            dead = " DEAD" if s.get("dead") else ""
+            err = f" — {s['last_error']}" if s.get("last_error") else ""
+            print(f"    {s.get('id', s.get('source_id'))}: {s.get('items', 0)} items, "
+                  f"last success {s.get('last_success') or 'never'}{dead}{err}")
+    for key in ("languages", "per_language"):
+        if isinstance(stats.get(key), dict):
+            print("  per language: " + ", ".join(f"{k or '?'} {v}" for k, v in stats[key].items()))
+    return 0
+
+
+# ----------------------------------------------------------------------------- extract, analyse
+
+
+def cmd_extract(ctx: Context, args) -> int:
+    if not args.batch:
+        raise UserError("use `mediamon extract --batch` with JSON lines {\"id\",\"url\",\"html\"} on stdin")
+    from mediamon.extract import extract_batch
+
+    extract_batch(sys.stdin, sys.stdout)
+    return 0
+
+
+def cmd_analyze(ctx: Context, args) -> int:
+    from mediamon.analysis import analyze_stream
+
+    _, failed = analyze_stream(sys.stdin, sys.stdout, workers=args.workers, err=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_reanalyze(ctx: Context, args) -> int:
+    from classifiers.pipeline import Analyzer
+    from mediamon.analysis import reanalyze
+
+    store = ctx.store()
+    analyzer = Analyzer.load()
+
+    def progress(done: int, total: int) -> None:
+        if args.json_progress:
+            print(json.dumps({"event": "progress", "done": done, "total": total}), flush=True)
+
+    n = reanalyze(store, analyzer, source_id=args.source, on_progress=progress)
+    print(f"re-analysed {n} items; analysts' labels kept")
+    return 0
+
+
+def cmd_correct(ctx: Context, args) -> int:
+    store = ctx.store()
+    if store.item(args.item_id) is None:
+        raise UserError(f"no item with id {args.item_id}; find ids with `mediamon search`")
+    value = None if args.clear else args.value
+    if value is None and not args.clear:
+        raise UserError("give a VALUE, or --clear to remove the analyst's label")
+    store.set_analyst_label(args.item_id, args.kind, value, note=args.note)
+    print(f"item {args.item_id}: analyst {args.kind} = {value if value is not None else '(removed)'}")
+    return 0
+
+
+def cmd_train(ctx: Context, args) -> int:
+    from classifiers.train import train_all
+
+    extra: list[dict] = []
+    if not args.no_corrections and ctx.db_path.exists():
+        extra = _corrections_as_examples(ctx.store())
+    report = train_all(out_dir=Path(args.out) if args.out else None, extra_examples=extra)
+    if args.json:
+        _print_json(report)
+    else:
+        print(f"trained with {len(extra)} analyst correction(s)")
+        for key, value in (report or {}).items():
+            print(f"  {key}: {value}")
+    return 0
+
+
+def _corrections_as_examples(store) -> list[dict]:
+    """Analysts' topic and tone corrections as training examples."""
+    by_item: dict[int, dict] = {}
+    for row in store.analyst_labels():
+        ex = by_item.setdefault(row["item_id"], {"title": row.get("title") or "", "text": row.get("text") or ""})
+        if row["kind"] in ("primary_topic", "topic"):
+            ex["primary_topic"] = row["value"]
+            ex.setdefault("topics", []).append(row["value"])
+        elif row["kind"] == "tone":
+            ex["tone"] = row["value"]
+    return [ex for ex in by_item.values() if "primary_topic" in ex or "tone" in ex]
+
+
+def cmd_eval(ctx: Context, args) -> int:
+    from classifiers.evaluate import evaluate, format_report
+
+    report = evaluate(dev_path=Path(args.dev) if args.dev else None)
+    if args.json:
+        _print_json(report)
+    else:
+        print(format_report(report))
+    return 0
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mediamon", description="Media monitoring for Kazakh press services.")
+    p.add_argument("--version", action="version", version=f"mediamon {__version__}")
+    p.add_argument("--home", help="one folder for config and data (also env MEDIAMON_HOME)")
+    p.add_argument("--sources", help="sources.toml to use instead of the user's copy")
+    p.add_argument("--db", help="SQLite database file to use")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("crawl", help="poll sources, store and analyse new items")
+    c.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    mode = c.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="one cycle, then exit (default)")
+    mode.add_argument("--every", type=float, metavar="MINUTES", help="repeat every MINUTES until stopped")
+    c.add_argument("--force", action="store_true", help="poll every source now, ignoring schedules")
+    c.add_argument("--json-progress", action="store_true", help="one JSON object per line on stdout")
+    c.add_argument("--no-analyze", action="store_true", help="store items without labelling them")
+    c.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("sources", help="list, check, enable, disable, import or export sources")
+    ss = s.add_subparsers(dest="sources_action", required=True, metavar="ACTION")
+    sl = ss.add_parser("list", help="sources with their health")
+    sl.add_argument("--json", action="store_true")
+    sc = ss.add_parser("check", help="validate sources.toml and probe sources now")
+    sc.add_argument("ids", nargs="*", metavar="ID")
+    for name in ("enable", "disable"):
+        se = ss.add_parser(name, help=f"{name} sources in sources.toml (comments kept)")
+        se.add_argument("ids", nargs="+", metavar="ID")
+    si = ss.add_parser("import-opml", help="add the feeds of an OPML file")
+    si.add_argument("file")
+    sx = ss.add_parser("export-opml", help="write the sources as OPML")
+    sx.add_argument("file")
+    s.set_defaults(func=cmd_sources)
+
+    q = sub.add_parser("search", help="full-text search over stored items (Kazakh and Russian word forms)")
+    q.add_argument("query")
+    q.add_argument("--limit", type=int, default=20)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_search)
+
+    e = sub.add_parser("extract", help="article text extraction, JSON lines in and out")
+    e.add_argument("--batch", action="store_true", help='read {"id","url","html"} lines on stdin')
+    e.set_defaults(func=cmd_extract)
+
+    a = sub.add_parser("analyze", help="label JSON lines {id,title,text,url,published} from stdin")
+    a.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
+    a.set_defaults(func=cmd_analyze)
+
+    r = sub.add_parser("reanalyze", help="re-label stored items after a model update (analyst labels kept)")
+    r.add_argument("--source", metavar="ID")
+    r.add_argument("--json-progress", action="store_true")
+    r.set_defaults(func=cmd_reanalyze)
+
+    k = sub.add_parser("correct", help="store an analyst's label for an item (never overwritten by models)")
+    k.add_argument("item_id", type=int)
+    k.add_argument("kind", choices=["primary_topic", "topic", "tone", "agency", "region",
+                                     "about_kazakhstan", "foreign_wire", "language"])
+    k.add_argument("value", nargs="?")
+    k.add_argument("--clear", action="store_true", help="remove the analyst's label of this kind")
+    k.add_argument("--note")
+    k.set_defaults(func=cmd_correct)
+
+    t = sub.add_parser("train", help="rebuild the topic and tone models reproducibly")
+    t.add_argument("--out", help="write models here instead of the package's models folder")
+    t.add_argument("--no-corrections", action="store_true", help="ignore analysts' corrections in the database")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+    v = sub.add_parser("eval", help="print per-classifier figures on the development sets")
+    v.add_argument("--dev", help="development set (JSON lines) instead of the shipped one")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_eval)
+
+    d = sub.add_parser("db", help="database commands")
+    ds = d.add_subparsers(dest="db_action", required=True, metavar="ACTION")
+    dst = ds.add_parser("stats", help="counts per source and language, health, size")
+    dst.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_db)
+    return p
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [UserError]
+    try:
+        from mediamon.config import ConfigError
+
+        errors.append(ConfigError)
+    except ImportError:
+        pass
+    try:
+        from mediamon.store import StoreError
+
+        errors.append(StoreError)
+    except ImportError:
+        pass
+    try:
+        from mediamon.opml import OpmlError
+
+        errors.append(OpmlError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = None
+    try:
+        ctx = Context(args)
+        return args.func(ctx, args) or 0
+    except _user_errors() as exc:
+        print(f"mediamon: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("mediamon: interrupted; everything stored so far is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: one line for the user, details in a log
+        log = _write_crash_log(ctx)
+        print(f"mediamon: unexpected error: {type(exc).__name__}: {exc}. Details: {log}", file=sys.stderr)
+        return 1
+    finally:
+        if ctx is not None:
+            ctx.close()
+
+
+def _write_crash_log(ctx: Context | None) -> Path:
+    base = ctx.paths.data_dir if ctx else resolve_paths().data_dir
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        log = base / "mediamon-error.log"
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {_now()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
+        return log
+    except OSError:
+        return Path("(log not writable)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
