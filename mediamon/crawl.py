@@ -1,0 +1,490 @@
+"""Crawl orchestration: poll due sources, parse them, fetch and extract new articles, store items.
+
+:func:`crawl` polls every enabled source that is due (or all with ``force=True``) through one
+:class:`~mediamon.http.Fetcher`, at most ``settings.concurrency`` sources at a time. For each
+source: a conditional GET of its URL (304 → nothing to do); parsing by kind (feed, listing
+pages through ``next`` up to ``max_pages``, sitemap or sitemap index, JSON API); entries whose
+canonical URL the store already knows are dropped *before* their article page is fetched; new
+entries get their article page fetched and extracted when the feed carries no full text (always
+for listing, sitemap and api sources); the items are committed with ``store.add_items`` as soon
+as the source is done, so a crash later loses nothing already stored; then the fetch log and
+the source's health (ETag, back-off, next poll) are saved.
+
+Every fault ends as the source's ``FetchLog.error``: one line ``<source id> (<url>): <what
+happened>; <what to do>``. The other sources carry on. Store calls and callbacks run on the
+event loop's thread; only article extraction (CPU work) runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mediamon.extract import Extracted, extract_article
+from mediamon.http import Fetcher, Response
+from mediamon.models import CrawlSettings, FetchLog, Item, Source, SourceHealth
+from mediamon.parse import Entry, ParseError, parse_api, parse_feed, parse_listing, parse_sitemap
+from mediamon.urls import canonical_url, content_hash, display_url
+
+EventCallback = Callable[[dict], Any]
+NewItemsCallback = Callable[[list[tuple[int, Item]]], Any]
+MAX_ENTRIES_PER_POLL = 500
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    """What one crawl cycle did."""
+
+    sources: int  # sources polled (due, enabled)
+    failed: int
+    items_found: int
+    items_new: int
+    not_modified: int
+    duration_ms: int
+    cancelled: bool = False
+    requests: int = 0
+    logs: tuple[FetchLog, ...] = field(default=(), repr=False)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def is_due(health: SourceHealth | None, now: datetime | None = None) -> bool:
+    """Whether a source should be polled now (never polled, or its next_poll has passed)."""
+    if health is None or not health.next_poll:
+        return True
+    when = _parse_iso(health.next_poll)
+    return when is None or when <= (now or _utcnow())
+
+
+def backoff_minutes(interval: int, failures: int, settings: CrawlSettings) -> float:
+    """Minutes until the next poll after ``failures`` consecutive failures (exponential, capped)."""
+    if failures <= 0:
+        return float(interval)
+    return float(min(interval * 2 ** min(failures, 30), settings.max_backoff_minutes))
+
+
+class _SourceFailed(Exception):
+    def __init__(self, message: str, response: Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+@dataclass
+class _Outcome:
+    status: int | None = None
+    found: int = 0
+    new: int = 0
+    seen: int = 0
+    bytes: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    failed: bool = False
+    retry_after: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    notes: list[str] = field(default_factory=list)  # non-fatal problems (pages, articles)
+
+
+class _Crawler:
+    def __init__(self, store: Any, settings: CrawlSettings, fetcher: Fetcher,
+                 on_event: EventCallback | None, on_new_items: NewItemsCallback | None) -> None:
+        self.store = store
+        self.settings = settings
+        self.fetcher = fetcher
+        self.on_event = on_event
+        self.on_new_items = on_new_items
+        self.logs: list[FetchLog] = []
+        self.failed = 0
+        self.items_new = 0
+        self.items_found = 0
+        self.not_modified = 0
+        self.claimed: set[str] = set()  # canonical URLs taken by a source during this crawl
+        self.inflight: dict[str, tuple[Source, float]] = {}  # polls under way
+
+    def emit(self, event: dict) -> None:
+        if self.on_event is None:
+            return
+        with contextlib.suppress(Exception):
+            self.on_event(event)
+
+    # -- one source ------------------------------------------------------------------------
+
+    async def poll(self, source: Source) -> None:
+        started = _utcnow()
+        t0 = time.monotonic()
+        prefix = f"{source.id} ({display_url(source.url)})"
+        self.emit({"event": "source_started", "source": source.id, "url": source.url})
+        health = self.store.health(source.id)
+        out = _Outcome()
+        self.inflight[source.id] = (source, t0)
+        try:
+            await self._poll(source, health, out)
+        except _SourceFailed as exc:
+            out.failed = True
+            out.error = f"{prefix}: {exc}"
+            if exc.response is not None:
+                out.status = exc.response.status
+                out.retry_after = exc.response.retry_after
+        except ParseError as exc:
+            out.failed = True
+            out.error = f"{prefix}: {exc}"
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the other sources
+            out.failed = True
+            out.error = (f"{prefix}: internal error {exc.__class__.__name__}: {exc}; "
+                         "please report it with this line")
+        del self.inflight[source.id]
+        duration = int((time.monotonic() - t0) * 1000)
+        log = FetchLog(source_id=source.id, started=started.isoformat(), duration_ms=duration,
+                       status=out.status, items_found=out.found, items_new=out.new,
+                       items_seen=out.seen, bytes=out.bytes, not_modified=out.not_modified,
+                       error=out.error)
+        self.store.record_fetch(log)
+        self._save_health(source, health, out)
+        self.logs.append(log)
+        self.failed += int(out.failed)
+        self.items_new += out.new
+        self.items_found += out.found
+        self.not_modified += int(out.not_modified)
+        self.emit({"event": "source_finished", "source": source.id, "status": out.status,
+                   "items_found": out.found, "items_new": out.new, "items_seen": out.seen,
+                   "not_modified": out.not_modified, "error": out.error,
+                   "duration_ms": duration})
+
+    def _save_health(self, source: Source, health: SourceHealth, out: _Outcome) -> None:
+        now = _utcnow()
+        if out.failed:
+            failures = health.consecutive_failures + 1
+            wait = backoff_minutes(source.interval, failures, self.settings) * 60
+            if out.retry_after:
+                wait = max(wait, out.retry_after)
+            new = replace(health, last_error=out.error, consecutive_failures=failures,
+                          next_poll=(now + timedelta(seconds=wait)).isoformat())
+        else:
+            new = replace(
+                health,
+                etag=out.etag if out.etag is not None else health.etag,
+                last_modified=(out.last_modified if out.last_modified is not None
+                               else health.last_modified),
+                last_success=now.isoformat(), last_error=out.error, consecutive_failures=0,
+                next_poll=(now + timedelta(minutes=source.interval)).isoformat())
+        self.store.save_health(new)
+
+    async def _get(self, url: str, **conditional: str | None) -> Response:
+        resp = await self.fetcher.fetch(url, **conditional)
+        if resp.error is not None:
+            raise _SourceFailed(resp.error if url == resp.url else f"{url}: {resp.error}", resp)
+        return resp
+
+    async def _poll(self, source: Source, health: SourceHealth, out: _Outcome) -> None:
+        if source.kind == "listing" and source.selectors is None:
+            raise _SourceFailed("kind = listing needs a [sources.selectors] table with at least "
+                                "item = '<css>'; add it in sources.toml")
+        if source.kind == "api" and source.api is None:
+            raise _SourceFailed("kind = api needs a [sources.api] table with items and link; "
+                                "add it in sources.toml")
+        if source.kind not in ("feed", "listing", "sitemap", "api"):
+            raise _SourceFailed(f"unknown kind = '{source.kind}'; use feed, listing, sitemap or "
+                                "api in sources.toml")
+        resp = await self.fetcher.fetch(source.url, etag=health.etag,
+                                        last_modified=health.last_modified)
+        out.status = resp.status
+        out.bytes += len(resp.body)
+        if resp.error is not None:
+            raise _SourceFailed(resp.error, resp)
+        if resp.not_modified:
+            out.not_modified = True
+            return
+        out.etag, out.last_modified = resp.etag, resp.last_modified
+        entries = await self._entries(source, resp, out)
+        out.found = len(entries)
+        # Deduplicate within the poll, then against the store, before any article fetch.
+        by_canon: dict[str, Entry] = {}
+        for e in entries:
+            by_canon.setdefault(canonical_url(e.url), e)
+        known = self.store.known_canonical_urls(list(by_canon)) if by_canon else set()
+        fresh = [(c, e) for c, e in by_canon.items() if c not in known and c not in self.claimed]
+        self.claimed.update(c for c, _ in fresh)
+        out.seen = len(entries) - len(fresh)
+        article_errors = out.notes
+        if fresh:
+            await self._store_fresh(source, fresh, out)
+        if article_errors:
+            prefix = f"{source.id} ({display_url(source.url)})"
+            more = f" (and {len(article_errors) - 1} more)" if len(article_errors) > 1 else ""
+            out.error = (f"{prefix}: {len(article_errors)} problem(s) while reading pages and "
+                         f"articles, first: {article_errors[0]}{more}")
+
+    async def _store_fresh(self, source: Source, fresh: list[tuple[str, Entry]],
+                           out: _Outcome) -> None:
+        article_errors = out.notes
+        results = await asyncio.gather(*(self._item(source, c, e, article_errors)
+                                         for c, e in fresh))
+        items = [it for it in results if it is not None]
+        if items:
+            inserted = self.store.add_items(items)
+            out.new = len(inserted)
+            out.seen += len(items) - len(inserted)
+            if inserted and self.on_new_items is not None:
+                try:
+                    self.on_new_items(inserted)
+                except Exception as exc:  # noqa: BLE001 - items are stored; report and go on
+                    article_errors.insert(0, f"processing new items failed ({exc}); the items "
+                                             "are stored, run `mediamon reanalyze`")
+
+    async def _entries(self, source: Source, resp: Response, out: _Outcome) -> list[Entry]:
+        base = resp.final_url or source.url
+        if source.kind == "feed":
+            return parse_feed(resp.body, base)[:MAX_ENTRIES_PER_POLL]
+        if source.kind == "api":
+            assert source.api is not None
+            return parse_api(resp.body, base, source.api)[:MAX_ENTRIES_PER_POLL]
+        if source.kind == "sitemap":
+            entries, children = parse_sitemap(resp.body, base)
+            for child in children[: max(1, source.max_pages)]:
+                try:
+                    sub = await self._get(child)
+                    out.bytes += len(sub.body)
+                    more, _ = parse_sitemap(sub.body, sub.final_url or child)
+                except (_SourceFailed, ParseError) as exc:
+                    out.notes.append(f"child sitemap {child}: {exc}")
+                    continue
+                entries.extend(more)
+            return entries[:MAX_ENTRIES_PER_POLL]
+        # listing
+        assert source.selectors is not None
+        entries, next_url = parse_listing(resp.body, base, source.selectors)
+        visited = {canonical_url(source.url), canonical_url(base)}
+        pages = 1
+        while next_url and pages < max(1, source.max_pages):
+            canon = canonical_url(next_url)
+            if canon in visited:
+                break
+            page_urls = [canonical_url(e.url) for e in entries]
+            if page_urls and len(self.store.known_canonical_urls(page_urls)) == len(page_urls):
+                break  # everything so far is known: older pages are known too
+            visited.add(canon)
+            try:
+                page = await self._get(next_url)
+                out.bytes += len(page.body)
+                more, next_url = parse_listing(page.body, page.final_url or next_url,
+                                               source.selectors)
+            except (_SourceFailed, ParseError) as exc:
+                out.notes.append(f"listing page {pages + 1} ({next_url}): {exc}")
+                break
+            entries.extend(more)
+            pages += 1
+        return entries[:MAX_ENTRIES_PER_POLL]
+
+    async def _item(self, source: Source, canon: str, entry: Entry,
+                    errors: list[str]) -> Item | None:
+        text = entry.text or (entry.summary if source.kind in ("feed", "api") else "")
+        title = entry.title
+        published = entry.published
+        needs_article = self.settings.fetch_articles and (
+            source.kind in ("listing", "sitemap") or len(text) < self.settings.min_text_chars)
+        if needs_article:
+            ex = await self._article(entry.url, errors)
+            if ex is not None:
+                if len(ex.text) > len(text):
+                    text = ex.text
+                title = title or ex.title
+                published = published or ex.published
+        if not text:
+            text = entry.summary
+        if not text and not title:
+            return None  # nothing to store; the error (if any) is reported, retried next poll
+        if not text and source.kind != "feed":
+            return None  # a listing entry whose article failed: retried next poll
+        return Item(source_id=source.id, url=entry.url, canonical_url=canon, title=title,
+                    text=text, published=published, fetched=_utcnow().isoformat(),
+                    content_hash=content_hash(title, text), summary=entry.summary,
+                    author=entry.author)
+
+    async def _article(self, url: str, errors: list[str]) -> Extracted | None:
+        resp = await self.fetcher.fetch(url)
+        if resp.error is not None:
+            errors.append(f"{url}: {resp.error}")
+            return None
+        if not resp.ok:
+            errors.append(f"{url}: HTTP {resp.status}")
+            return None
+        try:
+            html = resp.text
+            ex = await asyncio.to_thread(extract_article, html, resp.final_url)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not drop the others
+            errors.append(f"{url}: text extraction failed ({exc.__class__.__name__}: {exc})")
+            return None
+        if not ex.text:
+            errors.append(f"{url}: no article text found on the page")
+        return ex
+
+
+async def crawl(sources: Iterable[Source], store: Any,
+                settings: CrawlSettings = CrawlSettings(), *,  # noqa: B008 - frozen, shared
+                on_event: EventCallback | None = None,
+                on_new_items: NewItemsCallback | None = None,
+                cancel: asyncio.Event | None = None, force: bool = False,
+                fetcher: Fetcher | None = None) -> CrawlSummary:
+    """Poll the enabled sources that are due (all enabled with ``force``); see module doc."""
+    t0 = time.monotonic()
+    now = _utcnow()
+    due = [s for s in sources if s.enabled and (force or is_due(store.health(s.id), now))]
+    if due:
+        store.upsert_sources(due)  # health and fetch rows refer to the source
+    cancel = cancel or asyncio.Event()
+    own_fetcher = fetcher is None
+    crawler: _Crawler | None = None
+    cancelled = False
+    emit_fail: str | None = None
+    try:
+        fetcher = fetcher or Fetcher(settings)
+    except ValueError as exc:
+        emit_fail = str(exc)
+    if on_event is not None:
+        with contextlib.suppress(Exception):
+            on_event({"event": "crawl_started", "sources": len(due)})
+    if emit_fail is not None or fetcher is None:
+        logs = []
+        for s in due:
+            log = FetchLog(source_id=s.id, started=now.isoformat(), duration_ms=0, status=None,
+                           error=f"{s.id} ({display_url(s.url)}): {emit_fail}")
+            store.record_fetch(log)
+            logs.append(log)
+            if on_event is not None:
+                with contextlib.suppress(Exception):
+                    on_event({"event": "source_finished", "source": s.id, "status": None,
+                              "items_found": 0, "items_new": 0, "items_seen": 0,
+                              "not_modified": False, "error": log.error, "duration_ms": 0})
+        duration = int((time.monotonic() - t0) * 1000)
+        if on_event is not None:
+            with contextlib.suppress(Exception):
+                on_event({"event": "crawl_finished", "sources": len(due), "failed": len(due),
+                          "items_new": 0, "duration_ms": duration})
+        return CrawlSummary(len(due), len(due), 0, 0, 0, duration, logs=tuple(logs))
+    crawler = _Crawler(store, settings, fetcher, on_event, on_new_items)
+    pending = deque(due)
+
+    async def worker() -> None:
+        while pending and not cancel.is_set():
+            await crawler.poll(pending.popleft())
+
+    try:
+        workers = [asyncio.ensure_future(worker())
+                   for _ in range(min(max(1, settings.concurrency), len(due)))]
+        if workers:
+            everything = asyncio.gather(*workers, return_exceptions=True)
+            stop = asyncio.ensure_future(cancel.wait())
+            await asyncio.wait({everything, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if not everything.done():
+                cancelled = True
+                everything.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await everything
+                for source, started in crawler.inflight.values():
+                    crawler.emit({
+                        "event": "source_finished", "source": source.id, "status": None,
+                        "items_found": 0, "items_new": 0, "items_seen": 0,
+                        "not_modified": False, "duration_ms": int(
+                            (time.monotonic() - started) * 1000),
+                        "error": f"{source.id} ({display_url(source.url)}): cancelled before "
+                                 "it finished; nothing stored from this poll, it is polled "
+                                 "again next time"})
+            else:
+                for result in everything.result():
+                    if isinstance(result, BaseException):
+                        raise result  # a store failure: stop the crawl, the CLI reports it
+            stop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await stop
+        cancelled = cancelled or (cancel.is_set() and bool(pending))
+    finally:
+        if own_fetcher:
+            await fetcher.aclose()
+    duration = int((time.monotonic() - t0) * 1000)
+    polled = len(crawler.logs)
+    crawler.emit({"event": "crawl_finished", "sources": polled, "failed": crawler.failed,
+                  "items_new": crawler.items_new, "duration_ms": duration})
+    return CrawlSummary(sources=polled, failed=crawler.failed, items_found=crawler.items_found,
+                        items_new=crawler.items_new, not_modified=crawler.not_modified,
+                        duration_ms=duration, cancelled=cancelled, requests=fetcher.requests,
+                        logs=tuple(crawler.logs))
+
+
+def run_crawl(sources: Iterable[Source], store: Any,
+              settings: CrawlSettings = CrawlSettings(),  # noqa: B008 - frozen, shared
+              **kwargs: Any) -> CrawlSummary:
+    """Synchronous :func:`crawl` (for scripts and tests without an event loop)."""
+    return asyncio.run(crawl(sources, store, settings, **kwargs))
+
+
+# --------------------------------------------------------------------------------------------
+# Probing sources without storing (``mediamon sources check``)
+# --------------------------------------------------------------------------------------------
+
+
+async def _check(sources: Sequence[Source], settings: CrawlSettings) -> list[dict]:
+    results: list[dict] = []
+    try:
+        fetcher = Fetcher(settings)
+    except ValueError as exc:
+        return [{"source": s.id, "url": s.url, "status": None, "items_found": 0,
+                 "error": f"{s.id} ({display_url(s.url)}): {exc}"} for s in sources]
+
+    async def one(s: Source) -> dict:
+        prefix = f"{s.id} ({display_url(s.url)})"
+        resp = await fetcher.fetch(s.url)
+        row: dict = {"source": s.id, "url": s.url, "status": resp.status, "items_found": 0,
+                     "error": None}
+        if resp.error is not None:
+            row["error"] = f"{prefix}: {resp.error}"
+            return row
+        try:
+            if s.kind == "feed":
+                row["items_found"] = len(parse_feed(resp.body, resp.final_url))
+            elif s.kind == "listing":
+                if s.selectors is None:
+                    raise ParseError("kind = listing needs [sources.selectors]; add it")
+                row["items_found"] = len(parse_listing(resp.body, resp.final_url,
+                                                       s.selectors)[0])
+            elif s.kind == "sitemap":
+                entries, children = parse_sitemap(resp.body, resp.final_url)
+                row["items_found"] = len(entries) or len(children)
+            elif s.kind == "api":
+                if s.api is None:
+                    raise ParseError("kind = api needs [sources.api]; add it")
+                row["items_found"] = len(parse_api(resp.body, resp.final_url, s.api))
+        except ParseError as exc:
+            row["error"] = f"{prefix}: {exc}"
+        return row
+
+    try:
+        results = list(await asyncio.gather(*(one(s) for s in sources)))
+    finally:
+        await fetcher.aclose()
+    return results
+
+
+def check_sources(sources: Sequence[Source], settings: CrawlSettings | None = None) -> list[dict]:
+    """Fetch and parse each source once, storing nothing: ``{"source", "url", "status",
+    "items_found", "error"}`` per source (``error`` None when usable)."""
+    return asyncio.run(_check(list(sources), settings or CrawlSettings()))
