@@ -1,0 +1,127 @@
+"""One item in, every label out: the analysis contract of ``mediamon analyze``.
+
+Runs language → topics → tone → agencies (with tone towards each) → regions → foreign wire →
+about-Kazakhstan, and returns a plain dict with an explanation for every label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from classifiers.gazetteer import Mention, find_agencies, find_regions
+from classifiers.language import detect_language
+from classifiers.tone import ToneModel
+from classifiers.topics import TopicModel
+from classifiers.wires import about_kazakhstan, find_foreign_wire
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the analyser needs of an item."""
+
+    id: Any
+    title: str
+    text: str
+    url: str | None = None
+    published: str | None = None
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence that holds text[start:end]."""
+    left = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        left = m.end()
+    m = _SENTENCE_END.search(text, end)
+    right = m.start() if m else len(text)
+    return text[left:right].strip()
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+class Analyzer:
+    """Loads the trained models once and labels items."""
+
+    def __init__(self, topics: TopicModel, tone: ToneModel) -> None:
+        self.topics = topics
+        self.tone = tone
+
+    @classmethod
+    def load(cls) -> Analyzer:
+        return cls(TopicModel.load(), ToneModel.load())
+
+    def analyze(self, record: Record) -> dict:
+        return self.analyze_many([record])[0]
+
+    def analyze_many(self, records: Sequence[Record]) -> list[dict]:
+        if not records:
+            return []
+        full_texts = [f"{r.title}\n{r.text}".strip() for r in records]
+        languages = [detect_language(t) for t in full_texts]
+        topic_results = self.topics.predict_many(
+            [(r.title, r.text, lang.code) for r, lang in zip(records, languages, strict=True)]
+        )
+        tone_results = self.tone.predict_many(
+            full_texts, languages=[lang.code for lang in languages]
+        )
+        out = []
+        for record, text, lang, topic, tone in zip(
+            records, full_texts, languages, topic_results, tone_results, strict=True
+        ):
+            out.append(self._assemble(record, text, lang, topic, tone))
+        return out
+
+    def _assemble(self, record, text, lang, topic, tone) -> dict:
+        agencies = find_agencies(text)
+        regions = find_regions(text)
+        wire = find_foreign_wire(text)
+        about, about_evidence = about_kazakhstan(text, agencies, regions, lang.code)
+        offset = len(record.title) + 1 if record.title else 0
+        agency_mentions = [self._agency_mention(m, text, offset) for m in agencies]
+        region_mentions = [_mention_dict(m, offset) for m in regions]
+        return {
+            "id": record.id,
+            "language": lang.code,
+            "mixed_language": lang.mixed,
+            "primary_topic": topic.primary,
+            "topics": list(topic.topics),
+            "topic_scores": {k: round(float(v), 4) for k, v in topic.scores.items()},
+            "tone": tone.label,
+            "tone_score": round(float(tone.score), 4),
+            "agencies": _unique(m.id for m in agencies),
+            "agency_mentions": agency_mentions,
+            "regions": _unique(m.id for m in regions),
+            "region_mentions": region_mentions,
+            "about_kazakhstan": bool(about),
+            "foreign_wire": wire.name if wire else None,
+            "explanation": {
+                "language": list(lang.evidence),
+                "topics": {k: list(v) for k, v in topic.explanation.items()},
+                "tone": list(tone.terms),
+                "agencies": [f"{m['text']} → {m['agency']} ({m['via']})" for m in agency_mentions],
+                "regions": [f"{m['text']} → {m['region']} ({m['via']})" for m in region_mentions],
+                "about_kazakhstan": list(about_evidence),
+                "foreign_wire": wire.text if wire else None,
+            },
+        }
+
+    def _agency_mention(self, m: Mention, text: str, offset: int) -> dict:
+        sentence = _sentence_around(text, m.start, m.end)
+        tone = self.tone.predict_sentence(sentence)
+        return {**_mention_dict(m, offset), "tone": tone.label}
+
+
+def _mention_dict(m: Mention, offset: int) -> dict:
+    """A mention as a dict; ``field`` says whether start/end index the title or the text."""
+    if m.start < offset:
+        field, start, end = "title", m.start, m.end
+    else:
+        field, start, end = "text", m.start - offset, m.end - offset
+    key = "agency" if m.kind == "agency" else "region"
+    return {key: m.id, "field": field, "start": start, "end": end, "text": m.text, "via": m.via}
