@@ -141,6 +141,20 @@ def doc_features(
     return counts
 
 
+class SparseRow:
+    """A single feature row: ``indices`` and ``data`` (the CSR row interface we use)."""
+
+    __slots__ = ("indices", "data")
+
+    def __init__(self, indices: np.ndarray, data: np.ndarray) -> None:
+        self.indices = indices
+        self.data = data
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.size)
+
+
 class Featurizer:
     """Sublinear TF-IDF over a fixed vocabulary of prefix unigrams and bigrams."""
 
@@ -175,6 +189,23 @@ class Featurizer:
         n = len(docs)
         idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in feats], dtype=np.float32)
         return cls(vocabulary, idf)
+
+    def vectorize(self, doc: Counter[str]) -> SparseRow:
+        """One TF-IDF row without scipy (fast for single short texts)."""
+        vocab = self.vocabulary
+        idx: list[int] = []
+        tf: list[float] = []
+        for f, c in doc.items():
+            j = vocab.get(f)
+            if j is not None:
+                idx.append(j)
+                tf.append(1.0 + math.log(c))
+        indices = np.asarray(idx, dtype=np.int32)
+        data = np.asarray(tf, dtype=np.float32) * self.idf[indices]
+        norm = float(np.sqrt(np.dot(data, data)))
+        if norm > 0:
+            data /= norm
+        return SparseRow(indices, data)
 
     def transform(self, docs: Sequence[Counter[str]]) -> sp.csr_matrix:
         """TF-IDF rows (L2-normalised) for feature counts."""

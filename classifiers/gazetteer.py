@@ -26,7 +26,8 @@ Phrase syntax (one phrase is a sequence of words separated by spaces):
   ``ІІМ``) must occur exactly so, in the original text.
 
 Precision guards: mentions qualified by a foreign country (МИД России, Минздрав РФ, Ресей СІМ,
-российское Минобороны) are dropped; *context* phrases (полиция, прокуратура, Правительство,
+российское Минобороны) are dropped; a text with foreign places or leaders and no Kazakh anchor at
+all keeps no agency (Russian news about «МЧС», «Минздрав»); *context* phrases (полиция, прокуратура, Правительство,
 Президент …) count only when the text also shows a Kazakh anchor (a region, a strong agency
 name, Казахстан/ҚР/РК, тенге …); ``block`` phrases (Абай Құнанбайұлы, Петропавловск-Камчатский,
 озеро Балхаш …) hide their words from every other phrase. Overlapping candidates of one kind are
@@ -524,6 +525,9 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
         if not kz_context and c[2].via in _GENERIC_VIAS:
             continue  # «управление по ЧС», «полиция» in a story with no Kazakh anchor
         agencies.append(c)
+    if agencies and not kz_context and any(
+            _is_foreign_word(g, w, k) for k in range(len(w.skels))):
+        agencies = []  # a foreign story with no Kazakh anchor: «МЧС сообщило о пожаре в Подмосковье»
 
     # аким/әкім (or a regional управление/басқарма) next to a region's own name → its akimat
     akim_hits: list[tuple[int, int, str]] = []

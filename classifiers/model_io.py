@@ -37,6 +37,10 @@ class LinearModel:
     def decision(self, x: sp.csr_matrix) -> np.ndarray:
         return np.asarray(x @ self.coef.T) + self.intercept
 
+    def decision_row(self, indices: np.ndarray, data: np.ndarray) -> np.ndarray:
+        """Scores of one row given as indices/data (no scipy overhead)."""
+        return self.coef[:, indices] @ data + self.intercept
+
 
 def save_linear(model: LinearModel, directory: Path, name: str, prune: float = 1e-3) -> dict:
     """Write ``<name>.vocab.json`` and ``<name>.npz``; returns size figures."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.features import SENTENCE_CHARS, doc_features, top_contributions
+from classifiers.features import SENTENCE_CHARS, SparseRow, doc_features, top_contributions
 from classifiers.model_io import MODELS_DIR, LinearModel, load_linear
 
 LABELS = ("negative", "neutral", "positive")
@@ -39,6 +39,7 @@ class ToneModel:
         if tuple(model.classes) != LABELS:
             raise ValueError(f"tone model classes {model.classes} != {LABELS}; retrain")
         self.model = model
+        self._cache: dict[tuple[str, str | None], ToneResult] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ToneModel:
@@ -48,8 +49,21 @@ class ToneModel:
         return self.predict_many([text], [language])[0]
 
     def predict_sentence(self, text: str, language: str | None = None) -> ToneResult:
-        """Tone of a short passage (the sentence(s) around an agency mention)."""
-        return self.predict_many([text[:SENTENCE_CHARS]], [language])[0]
+        """Tone of a short passage (the sentence(s) around an agency mention).
+
+        Single rows skip scipy; repeated sentences (several agencies in one) are cached.
+        """
+        key = (text[:SENTENCE_CHARS], language)
+        hit = self._cache.get(key)
+        if hit is None:
+            forms: dict[str, str] = {}
+            row = self.model.featurizer.vectorize(doc_features("", key[0], language, forms))
+            z = self.model.decision_row(row.indices, row.data)
+            hit = self._result(row, z, forms)
+            if len(self._cache) >= 512:
+                self._cache.clear()
+            self._cache[key] = hit
+        return ToneResult(hit.label, hit.score, hit.confidence, list(hit.terms))
 
     def predict_many(self, texts: Sequence[str], languages: Sequence[str | None] | None = None
                      ) -> list[ToneResult]:
@@ -65,21 +79,25 @@ class ToneModel:
             feats.append(doc_features(title, body, lang, f))
         x = self.model.featurizer.transform(feats)
         z = self.model.decision(x)
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        out = []
+        return [self._result(_row(x, i), z[i], forms[i]) for i in range(len(texts))]
+
+    def _result(self, row, z: np.ndarray, forms: dict[str, str]) -> ToneResult:
+        p = np.exp(z - z.max())
+        p /= p.sum()
         coef = self.model.coef
         names = self.model.featurizer.feature_names
-        for i in range(len(texts)):
-            j = int(np.argmax(p[i]))
-            label = LABELS[j]
-            score = float(p[i, 2] - p[i, 0])
-            if label == "neutral":
-                direction = coef[2] - coef[0]
-                terms = top_contributions(x[i], direction, names, forms[i], k=5,
-                                          positive=score >= 0)
-            else:
-                terms = top_contributions(x[i], coef[j] - coef[1], names, forms[i], k=6)
-            out.append(ToneResult(label, round(score, 4), round(float(p[i, j]), 4), terms))
-        return out
+        j = int(np.argmax(p))
+        label = LABELS[j]
+        score = float(p[2] - p[0])
+        if label == "neutral":
+            terms = top_contributions(row, coef[2] - coef[0], names, forms, k=5,
+                                      positive=score >= 0)
+        else:
+            terms = top_contributions(row, coef[j] - coef[1], names, forms, k=6)
+        return ToneResult(label, round(score, 4), round(float(p[j]), 4), terms)
+
+
+def _row(x, i: int) -> SparseRow:
+    """Row ``i`` of a CSR matrix without building a scipy object."""
+    a, b = x.indptr[i], x.indptr[i + 1]
+    return SparseRow(x.indices[a:b], x.data[a:b])

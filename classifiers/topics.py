@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.features import doc_features, top_contributions
+from classifiers.features import SparseRow, doc_features, top_contributions
 from classifiers.model_io import MODELS_DIR, LinearModel, load_linear
 
 OTHER = "other"
@@ -106,7 +106,7 @@ class TopicModel:
         out = []
         for i in range(len(rows)):
             foreign = _foreign_only(feats[i], forms[i]) if self.foreign_rule else []
-            out.append(self._result(x[i], soft[i], ovr[i], forms[i], foreign))
+            out.append(self._result(_row(x, i), soft[i], ovr[i], forms[i], foreign))
         return out
 
     def _result(self, xrow, soft: np.ndarray, ovr: np.ndarray, forms: dict[str, str],
@@ -166,3 +166,9 @@ def predict_topics(model: TopicModel, items: Sequence[tuple[str, str, str | None
                    ) -> list[TopicResult]:
     """Convenience wrapper for batch use."""
     return model.predict_many(items)
+
+
+def _row(x, i: int) -> SparseRow:
+    """Row ``i`` of a CSR matrix without building a scipy object."""
+    a, b = x.indptr[i], x.indptr[i + 1]
+    return SparseRow(x.indices[a:b], x.data[a:b])

@@ -330,9 +330,10 @@ def cmd_train(ctx: Context, args) -> int:
     if args.json:
         _print_json(report)
     else:
-        print(f"trained with {len(extra)} analyst correction(s)")
-        for key, value in (report or {}).items():
-            print(f"  {key}: {value}")
+        from classifiers.train import format_report
+
+        print(f"analyst corrections used: {len(extra)}")
+        print(format_report(report))
     return 0
 
 
