@@ -422,20 +422,26 @@ def _foreign_qualified(g: _Gazetteer, w: _Words, i: int, j: int, org: tuple[str,
                 or (i > 0 and w.soft[i] and _starts_any(w.skels[i - 1], org))):
         return True
     k = j
-    while k < min(n, j + 3) and w.soft[k]:
+    while k < min(n, j + 3) and w.soft[k] and w.skels[k] not in _CONJUNCTIONS:
         if _is_domestic_word(g, w, k):
             return False
         if _is_foreign_word(g, w, k):
             return True
         k += 1
     k = i - 1
-    while k >= max(0, i - 2) and w.soft[k + 1]:
+    while k >= max(0, i - 2) and w.soft[k + 1] and w.skels[k] not in _CONJUNCTIONS:
         if _is_domestic_word(g, w, k):
             return False
         if _is_foreign_word(g, w, k):
             return True
         k -= 1
     return False
+
+
+_VILLAGE = tuple(skeleton(x) for x in ("ауыл", "село", "сельск", "aýyl"))
+_CONJUNCTIONS = frozenset(
+    skeleton(x) for x in ("и", "а", "или", "также", "мен", "бен", "пен", "және", "немесе", "and")
+)
 
 
 def _is_akim(g: _Gazetteer, skel: str) -> bool:
@@ -533,7 +539,7 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
     akim_hits: list[tuple[int, int, str]] = []
     n = len(w.skels)
     for i0, j0, ph in regions:
-        if ph.via not in ("name", "short form", "former name") or ph.id not in g.akimat_of_region:
+        if ph.id not in g.akimat_of_region:
             continue
         found = None
         k = i0 - 1
@@ -554,6 +560,20 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
         if found is not None:
             akim_hits.append((found[0], found[1], g.akimat_of_region[ph.id]))
 
+    # any other аким/акимат/әкімдік word → the akimat of the nearest region mention (local
+    # akimats of towns and districts belong to their region's akimat for the analysts)
+    used = {k for i, j, _ in akim_hits for k in range(i, j)}
+    region_starts = [(i0, ph.id) for i0, _, ph in regions if ph.id in g.akimat_of_region]
+    if region_starts:
+        for k in range(n):
+            if k in used or not _is_akim(g, w.skels[k]):
+                continue
+            if k > 0 and w.skels[k - 1].startswith(_VILLAGE):
+                continue  # ауыл әкімі, сельский аким: a village, not the region
+            before = [r for r in region_starts if r[0] < k]
+            target = before[-1][1] if before else region_starts[0][1]
+            akim_hits.append((k, k + 1, g.akimat_of_region[target]))
+
     def mention(kind: str, i: int, j: int, ident: str, via: str) -> Mention:
         s, e = w.starts[i], w.ends[j - 1]
         return Mention(kind, ident, s, e, text[s:e], via)
@@ -561,7 +581,7 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
     agency_mentions = [mention("agency", i, j, ph.id, ph.via) for i, j, ph in agencies]
     covered = {(m.id, m.start) for m in agency_mentions}
     for i, j, ident in akim_hits:
-        m = mention("agency", i, j, ident, "akim")
+        m = mention("agency", i, j, ident, "akim" if j - i > 1 else "akim (nearest region)")
         if not any(x.id == ident and x.start < m.end and m.start < x.end
                    for x in agency_mentions) and (ident, m.start) not in covered:
             agency_mentions.append(m)

@@ -287,11 +287,12 @@ def _is_kazakh_token(token: str) -> bool:
     return any(c in KAZAKH_LETTERS for c in token)
 
 
+@lru_cache(maxsize=200_000)
 def stem_token(token: str, lang: str | None = None) -> str:
     """Normalised stem of one word (``lang``: ``"kk"``, ``"ru"`` or None to decide by letters).
 
     Latin letters are read as Kazakh Latin. Digits pass through; a word with digits is not
-    stemmed.
+    stemmed. Results are cached: news repeats its words, so most calls are a dictionary hit.
     """
     if "-" in token:
         return "-".join(stem_token(part, lang) for part in token.split("-") if part)
@@ -328,12 +329,37 @@ def _prepare(text: str) -> tuple[str, str | None]:
     return text, detect_latin_variant(text)
 
 
-def _resolve_lang(lang: str | None, words: list[str]) -> str:
-    if lang:
-        lang = lang.lower()[:2]
-        if lang in ("kk", "ru"):
-            return lang
-    return text_language(words)
+@lru_cache(maxsize=200_000)
+def _word_form(raw: str, variant: str | None) -> tuple[str, bool, int]:
+    """A raw word part as stemming sees it: (word, written in Latin, language vote).
+
+    The word is cleaned and, when Latin, transliterated with the text's ``variant``. The vote
+    is what :func:`text_language` counts: 0 not Cyrillic, 1 Cyrillic, 2 Cyrillic with a
+    Kazakh-specific letter.
+    """
+    w = _clean_word(raw)
+    latin = _LATIN.search(w) is not None
+    if latin:
+        w = _translit_word(w, variant)
+    vote = 0
+    if _CYRILLIC.search(w):
+        vote = 2 if _is_kazakh_token(w) else 1
+    return w, latin, vote
+
+
+def _stems(raw_words: list[str], variant: str | None, lang: str | None) -> list[str]:
+    """Normalised stems of a text's word parts (see :func:`normalize_spans`)."""
+    forms = [_word_form(w, variant) for w in raw_words]
+    text_lang = lang.lower()[:2] if lang else None
+    if text_lang not in ("kk", "ru"):
+        # The same rule as text_language(), over the cached votes.
+        cyrillic = kazakh = 0
+        for _, _, vote in forms:
+            if vote:
+                cyrillic += 1
+                kazakh += vote == 2
+        text_lang = "kk" if kazakh and kazakh * 10 >= cyrillic else "ru"
+    return [stem_token(w, "kk" if latin else text_lang) for w, latin, _ in forms]
 
 
 def normalize_spans(text: str, lang: str | None = None) -> Iterator[tuple[int, int, str]]:
@@ -342,21 +368,10 @@ def normalize_spans(text: str, lang: str | None = None) -> Iterator[tuple[int, i
     Hyphenated words yield one entry per part. Used for snippets and gazetteer matching.
     """
     text, variant = _prepare(text)
-    parts: list[tuple[int, int, str]] = []
-    words: list[str] = []
-    for m in _WORD_PART.finditer(text):
-        w = _clean_word(m.group(0))
-        latin = bool(_LATIN.search(w))
-        if latin:
-            w = _translit_word(w, variant)
-        parts.append((m.start(), m.end(), w if not latin else "\x00" + w))
-        words.append(w)
-    text_lang = _resolve_lang(lang, words)
-    for start, end, w in parts:
-        if w.startswith("\x00"):
-            yield start, end, stem_token(w[1:], "kk")
-        else:
-            yield start, end, stem_token(w, text_lang)
+    matches = list(_WORD_PART.finditer(text))
+    stems = _stems([m.group(0) for m in matches], variant, lang)
+    for m, stem in zip(matches, stems, strict=True):
+        yield m.start(), m.end(), stem
 
 
 def normalize_text(text: str, lang: str | None = None) -> str:
@@ -367,7 +382,8 @@ def normalize_text(text: str, lang: str | None = None) -> str:
     """
     if not text:
         return ""
-    return " ".join(stem for _, _, stem in normalize_spans(text, lang))
+    text, variant = _prepare(text)
+    return " ".join(_stems(_WORD_PART.findall(text), variant, lang))
 
 
 # ---------------------------------------------------------------------------------------------

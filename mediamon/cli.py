@@ -63,6 +63,11 @@ class Context:
             self._store.close()
 
 
+def _error_line(source_id: str, error: str) -> str:
+    """``source: error`` without saying the source twice when the error already names it."""
+    return error if error.startswith(source_id) else f"{source_id}: {error}"
+
+
 def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
@@ -107,7 +112,7 @@ def cmd_crawl(ctx: Context, args) -> int:
         kind = event.get("event")
         if kind == "source_finished":
             if event.get("error"):
-                print(f"  FAIL {event['source']}: {event['error']}", flush=True)
+                print(f"  FAIL {_error_line(event['source'], event['error'])}", flush=True)
             elif event.get("not_modified"):
                 print(f"  ok   {event['source']}: not modified", flush=True)
             else:
@@ -219,7 +224,7 @@ def cmd_sources(ctx: Context, args) -> int:
         for r in results:
             if r.get("error"):
                 failed += 1
-                print(f"  FAIL {r['source']}: {r['error']}")
+                print(f"  FAIL {_error_line(r['source'], r['error'])}")
             else:
                 print(f"  ok   {r['source']}: HTTP {r.get('status')}, {r.get('items_found', 0)} items found")
         return EXIT_ALL_FAILED if results and failed == len(results) else 0
@@ -268,7 +273,7 @@ def cmd_db(ctx: Context, args) -> int:
             print(f"    {s.get('id', s.get('source_id'))}: {s.get('items', 0)} items, "
                   f"last success {s.get('last_success') or 'never'}{dead}{err}")
     for key in ("languages", "per_language"):
-        if isinstance(stats.get(key), dict):
+        if isinstance(stats.get(key), dict) and stats[key]:
             print("  per language: " + ", ".join(f"{k or '?'} {v}" for k, v in stats[key].items()))
     return 0
 
