@@ -191,3 +191,20 @@ def test_extract_batch_contract(capsys, monkeypatch, make_article_page):
     assert out[0]["id"] == "a" and {"title", "text", "published"} <= set(out[0])
     assert "рассчитанный на восемьсот посетителей" in out[0]["text"]
     assert "error" in out[1]
+
+
+def test_analyst_corrections_become_training_examples(tmp_path):
+    from mediamon.models import Item, Source
+    from mediamon.store import Store
+
+    with Store(tmp_path / "m.db") as store:
+        store.upsert_sources([Source("s", "S", "http://127.0.0.1/feed")])
+        item = Item(source_id="s", url="http://127.0.0.1/a", canonical_url="http://127.0.0.1/a",
+                    title="Театр гастрольдері", text="Абай атындағы театр Семейде гастрольде.",
+                    published=None, fetched="2026-11-20T10:00:00+00:00", content_hash="h1")
+        [(item_id, _)] = store.add_items([item])
+        store.set_analyst_label(item_id, "primary_topic", "culture")
+        store.set_analyst_label(item_id, "tone", "positive")
+        examples = cli._corrections_as_examples(store)
+    assert examples == [{"title": "Театр гастрольдері", "text": "Абай атындағы театр Семейде гастрольде.",
+                         "primary_topic": "culture", "topics": ["culture"], "tone": "positive"}]
