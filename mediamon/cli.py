@@ -450,26 +450,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [UserError]
-    try:
-        from mediamon.config import ConfigError
+    """Exceptions whose message is meant for the user (no traceback)."""
+    from mediamon.config import ConfigError
+    from mediamon.opml import OpmlError
+    from mediamon.store import StoreError
 
-        errors.append(ConfigError)
-    except ImportError:
-        pass
-    try:
-        from mediamon.store import StoreError
-
-        errors.append(StoreError)
-    except ImportError:
-        pass
-    try:
-        from mediamon.opml import OpmlError
-
-        errors.append(OpmlError)
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (UserError, ConfigError, OpmlError, StoreError)
 
 
 def main(argv: list[str] | None = None) -> int:
