@@ -119,7 +119,8 @@ _KK_CHAIN = (
     r"(?:да|де|та|те|нда|нде|даги|деги|таги|теги|ндаги|ндеги|га|ге|ка|ке|на|не|а|е"
     r"|нин|дин|тин|ни|ди|ти|нан|нен|дан|ден|тан|тен|мен|бен|пен|дики|тики|ники)?"
 )
-_RU_NOUN = r"(?:а|у|е|ом|ем|ои|еи|и|иу|иа|ою|ах|ам|ами)"
+_RU_NOUN = r"(?:а|у|е|ом|ем|и|ах|ам|ами|ов)"  # masculine names: Павлодар-е, Уральск-ом
+_FEM_END = re.compile(r"(?:а|и|е|у|ои|еи|ою)")  # names in -а: Астан-ы, Астан-е, Астан-ой
 _RU_ADJ = (
     r"(?:ск(?:ии|ого|ому|им|ом|аиа|ои|уиу|ое|ие|их|ими)"
     r"|ц(?:и|ев|ам|ами|ах|а|у|ем)?|чан(?:е|ам|ами|ах|ин|ка|ки)?)"
@@ -128,7 +129,6 @@ _RU_ADJ = (
 _RU_ADJ_BARE = r"(?:ии|ого|ому|им|ом|аиа|ои|уиу|ое|ие|их|ими|ему|ем)"
 _NOUN_END = re.compile(rf"(?:{_RU_NOUN}|{_KK_CHAIN})")
 _ADJ_END = re.compile(rf"(?:{_RU_NOUN}|{_RU_ADJ}|{_RU_ADJ_BARE}|{_KK_CHAIN})")
-_VOWELS = set("аеиоу")
 _ANY_MAX = 12
 
 # ---------------------------------------------------------------------------------------------
@@ -140,6 +140,7 @@ class _Tok:
     stems: tuple[str, ...]  # skeleton stems (or exact original strings when exact=True)
     mode: str  # "eq" | "any" | "noun" | "adj" | "exact" | "wild"
     cap: bool
+    fem: tuple[str, ...] = ()  # stems of names in -а without it, for Russian endings (Астан-е)
 
     def match(self, orig: str, skel: str) -> bool:
         if self.mode == "wild":
@@ -158,6 +159,9 @@ class _Tok:
                         return True
                 elif (_ADJ_END if self.mode == "adj" else _NOUN_END).fullmatch(rest):
                     return True
+        for stem in self.fem:
+            if skel.startswith(stem) and _FEM_END.fullmatch(skel[len(stem):]):
+                return True
         return False
 
 
@@ -198,15 +202,18 @@ def _parse_word(word: str) -> list[_Tok]:
             continue
         cap = alt[:1].isupper()
         stem = skeleton(alt)
-        stems = [stem]
-        if mode in ("noun", "adj") and stem[-1:] in _VOWELS and len(stem) >= 5:
-            stems.append(stem[:-1])
-        toks.append(_Tok(tuple(stems), mode, cap))
+        fem = (stem[:-1],) if mode in ("noun", "adj") and stem[-1:] == "а" and len(stem) >= 5 else ()
+        toks.append(_Tok((stem,), mode, cap, fem))
     # merge alternatives of the same mode and capitalisation
-    merged: dict[tuple[str, bool], list[str]] = {}
+    merged: dict[tuple[str, bool], tuple[list[str], list[str]]] = {}
     for t in toks:
-        merged.setdefault((t.mode, t.cap), []).extend(t.stems)
-    return [_Tok(tuple(dict.fromkeys(v)), m, c) for (m, c), v in merged.items()]
+        stems, fems = merged.setdefault((t.mode, t.cap), ([], []))
+        stems.extend(t.stems)
+        fems.extend(t.fem)
+    return [
+        _Tok(tuple(dict.fromkeys(v)), m, c, tuple(dict.fromkeys(f)))
+        for (m, c), (v, f) in merged.items()
+    ]
 
 
 def _expand(spec: str) -> list[tuple[_Tok, ...]]:
@@ -324,9 +331,11 @@ def _load(path: Path = DATA_FILE) -> _Gazetteer:
             phrases.append(_Phrase("block", "", "block", seq, False, False))
 
     def split(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
-        exact = frozenset(w for w in words if w.isupper() and len(w) >= 2)
-        stems = tuple(skeleton(w) for w in words if w not in exact)
-        return stems, exact
+        exact = {w for w in words if w.isupper() and len(w) >= 2}
+        # "=Кореи": the whole word (as a skeleton), so that Kazakh көрейін does not match
+        exact |= {"=" + skeleton(w[1:]) for w in words if w.startswith("=")}
+        stems = tuple(skeleton(w) for w in words if w not in exact and not w.startswith("="))
+        return stems, frozenset(exact)
 
     q = data["qualifiers"]
     foreign, foreign_exact = split(q["foreign"])
@@ -404,7 +413,8 @@ def _starts_any(skel: str, stems: tuple[str, ...]) -> bool:
 
 
 def _is_foreign_word(g: _Gazetteer, w: _Words, i: int) -> bool:
-    return w.origs[i] in g.foreign_exact or _starts_any(w.skels[i], g.foreign)
+    return (w.origs[i] in g.foreign_exact or "=" + w.skels[i] in g.foreign_exact
+            or _starts_any(w.skels[i], g.foreign))
 
 
 def _is_domestic_word(g: _Gazetteer, w: _Words, i: int) -> bool:
@@ -519,21 +529,26 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
     anchor = any(
         o in g.anchors_exact or _starts_any(s, g.anchors) for o, s in zip(w.origs, w.skels, strict=True)
     )
-    regions = [
-        c for c in resolved["region"]
-        if not (c[2].context and _foreign_qualified(g, w, c[0], c[1], ()))
+    strong_regions = [c for c in resolved["region"] if not c[2].context]
+    kz_anchor = anchor or bool(strong_regions)
+    agencies = [
+        c for c in resolved["agency"]
+        if not (c[2].foreign_check and _foreign_qualified(g, w, c[0], c[1], g.org))
     ]
-    kz_context = anchor or bool(regions)
-    agencies: list[tuple[int, int, _Phrase]] = []
-    for c in resolved["agency"]:
-        if c[2].foreign_check and _foreign_qualified(g, w, c[0], c[1], g.org):
-            continue
-        if not kz_context and c[2].via in _GENERIC_VIAS:
-            continue  # «управление по ЧС», «полиция» in a story with no Kazakh anchor
-        agencies.append(c)
-    if agencies and not kz_context and any(
+    if agencies and not kz_anchor and any(
             _is_foreign_word(g, w, k) for k in range(len(w.skels))):
         agencies = []  # a foreign story with no Kazakh anchor: «МЧС сообщило о пожаре в Подмосковье»
+    # a specific Kazakh body named outright also anchors the text (Минэкономики, ҚР ДСМ …)
+    kz_context = kz_anchor or any(c[2].via not in _GENERIC_VIAS for c in agencies)
+    if not kz_context:
+        # «управление по ЧС», «полиция», «Правительство» in a story with no Kazakh anchor
+        agencies = [c for c in agencies if c[2].via not in _GENERIC_VIAS]
+    regions = [
+        c for c in resolved["region"]
+        if not c[2].context or (
+            kz_context and not _foreign_qualified(g, w, c[0], c[1], ())
+            and not (c[1] < len(w.skels) and w.soft[c[1]] and w.origs[c[1]][:1].isupper()))
+    ]
 
     # аким/әкім (or a regional управление/басқарма) next to a region's own name → its akimat
     akim_hits: list[tuple[int, int, str]] = []
@@ -543,7 +558,7 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
             continue
         found = None
         k = i0 - 1
-        while k >= max(0, i0 - 4) and w.soft[k + 1]:
+        while k >= max(0, i0 - 4) and w.soft[k + 1] and not w.skels[k].startswith(_VILLAGE):
             if _is_akim(g, w.skels[k]) or (
                     _is_unit(g, w.skels[k]) and not _unit_blocked(g, w, k + 1, i0)):
                 found = (k, j0)
@@ -551,7 +566,7 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
             k -= 1
         if found is None:
             k = j0
-            while k < min(n, j0 + 3) and w.soft[k]:
+            while k < min(n, j0 + 3) and w.soft[k] and not w.skels[k].startswith(_VILLAGE):
                 if _is_akim(g, w.skels[k]) or (
                         _is_unit(g, w.skels[k]) and not _unit_blocked(g, w, j0, k)):
                     found = (i0, k + 1)

@@ -82,6 +82,9 @@ class Analyzer:
         regions = find_regions(text)
         wire = find_foreign_wire(text)
         about, about_evidence = about_kazakhstan(text, agencies, regions, lang.code)
+        if not about:
+            # a story about another country: "министр обороны" there is not a Kazakh body
+            agencies = []
         offset = len(record.title) + 1 if record.title else 0
         agency_mentions = [self._agency_mention(m, text, offset) for m in agencies]
         region_mentions = [_mention_dict(m, offset) for m in regions]

@@ -12,14 +12,16 @@ foreign (Rossiya Segodnya); Радио Азаттык (RFE/RL) counts as foreign
 
 :func:`about_kazakhstan` decides whether an item concerns Kazakhstan. Rule:
 
-* Kazakh evidence = agency and region mentions, plus Казахстан/Қазақстан/Qazaqstan/Kazakhstan
-  and their derivatives, РК/ҚР, тенге/теңге, Тоқаев/Токаев, еліміз, отандық;
-* foreign evidence = foreign countries, capitals and leaders (Россия, США, Ресей, АҚШ, Путин …);
+* Kazakh evidence = agency and region mentions, plus Казахстан/Қазақстан/Qazaqstan/Kazakhstan,
+  казах-/қазақ- (language, people) and their derivatives, РК/ҚР, тенге/теңге, Тоқаев/Токаев, еліміз, отандық;
+* foreign evidence = foreign countries, capitals and leaders (Россия, США, Ресей, АҚШ, Путин …),
+  foreign adjectives (американский, ресейлік …) and an attribution to a foreign wire (weight 1);
 * each piece weighs 2 in the title and lead (first 300 characters), 0.3 in the last fifth of a
   text longer than 800 characters (boilerplate such as «новости Казахстана в нашем Telegram»),
   1 elsewhere;
-* about Kazakhstan when Kazakh ≥ 3; or Kazakh ≥ 1 and Kazakh ≥ half the foreign weight; or any
-  Kazakh evidence with no foreign evidence at all. Otherwise not (no evidence at all: not).
+* about Kazakhstan when Kazakh ≥ 3; or Kazakh ≥ 1 and Kazakh ≥ half the foreign weight; or no
+  foreign evidence at all (the items come from Kazakh outlets, so an item that names nothing
+  foreign — «Ата-аналар: балалар контенті жетіспейді» — is domestic). Otherwise not.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 __all__ = ["WireResult", "find_foreign_wire", "about_kazakhstan", "FOREIGN_OUTLETS"]
@@ -149,7 +152,9 @@ _CUES = [
     r"habarla(?:ıdy|idy|dy|ýynsha|uınşa|uynsha)", r"jaza(?:dy)", r"jazdy",
     r"málimetinshe", r"mälimetinşe", r"malimetinshe", r"derekinshe", r"silteme",
     r"aqparatynsha", r"according to", r"report(?:s|ed|ing)?", r"said", r"told", r"cit(?:ed|ing)",
-    r"wr(?:ote|ites)",
+    r"wr(?:ote|ites)", r"по версии", r"журналист\w*", r"издани[еяю]", r"телеканал\w*",
+    r"агентств[оау]", r"газет[аыеу]", r"агенттіг\w*", r"басылым\w*", r"телеарна\w*",
+    r"agenttig\w*", r"basylym\w*",
 ]
 _CUE_RE = re.compile("|".join(f"(?:{c})" for c in _CUES), re.IGNORECASE)
 _PHOTO_RE = re.compile(r"(?:фото|сурет|photo|foto|©|кадр|видео|video|иллюстрац)\W*\w*\W*$",
@@ -187,6 +192,11 @@ def find_foreign_wire(text: str) -> WireResult | None:
     """The first attribution of the text to a foreign outlet, or None."""
     if not text:
         return None
+    return _find_foreign_wire(text)
+
+
+@lru_cache(maxsize=8)
+def _find_foreign_wire(text: str) -> WireResult | None:
     for m in _OUTLET_RE.finditer(text):
         canon = _CANON[(m.lastindex or 1) - 1]
         if canon is None:
@@ -208,7 +218,7 @@ class _MentionLike(Protocol):
 
 
 _KZ_RE = re.compile(
-    r"(?=[КкҚқKkQqРҚтТTtЕеОоEeOo])(?<!\w)(?:[Кк]азахстан\w*|[Ққ]азақстан\w*|[Kk]azakhstan\w*|[Qq]azaqstan\w*|РК|ҚР|"
+    r"(?=[КкҚқKkQqРҚтТTtЕеОоEe])(?<!\w)(?:[Кк]азах\w*|[Ққ]азақ\w*|[Kk]azakh\w*|[Qq]azaq\w*|РК|ҚР|"
     r"тенге|теңге|[Tt]e[ńñn]ge|[Тт]о[кқ]аев\w*|Tokayev\w*|Toqaev\w*|[Ее]ліміз\w*|[Оо]тандық\w*|"
     r"[Ee]limiz\w*|[Oo]tandyq\w*|[Oo]tandyq\w*)(?!\w)"
 )
@@ -222,6 +232,12 @@ _FOREIGN_RE = re.compile(
     r"Белого дома|Белый дом|Евросоюз\w*|НАТО|Европ\w*|Еуропа\w*|Польш\w*|Итали\w*|Испани\w*|"
     r"Сири\w*|Газ\w* сектор\w*|Газа|Ирак\w*|Афганистан\w*|Пакистан\w*|Инди[яи]|Бразили\w*|"
     r"Канад\w*|Мексик\w*|Австрали\w*|Египт\w*|Грузи\w*|Армени\w*|Азербайджан\w*)(?!\w)"
+)
+_FOREIGN_ADJ_RE = re.compile(
+    r"(?=[аркебянфутиАРКЕБЯНФУТИ])(?<!\w)(?:американск|российск|китайск|европейск|британск|"
+    r"японск|немецк|французск|украинск|турецк|израильск|иранск|индийск|корейск|америкалық|"
+    r"ресейлік|қытайлық|еуропалық|жапониялық|украиндық|түріктің)\w*",
+    re.IGNORECASE,
 )
 _LEAD = 300
 
@@ -254,9 +270,14 @@ def about_kazakhstan(
         seen[m.group()] = seen.get(m.group(), 0) + 1
     foreign = 0.0
     fseen: dict[str, int] = {}
-    for m in _FOREIGN_RE.finditer(text):
-        foreign += _weight(m.start(), n)
-        fseen[m.group()] = fseen.get(m.group(), 0) + 1
+    for rx in (_FOREIGN_RE, _FOREIGN_ADJ_RE):
+        for m in rx.finditer(text):
+            foreign += _weight(m.start(), n)
+            fseen[m.group()] = fseen.get(m.group(), 0) + 1
+    wire = find_foreign_wire(text)
+    if wire is not None:
+        foreign += 1.0
+        fseen[f"wire {wire.name}"] = 1
     if seen:
         evidence.append("Kazakh: " + ", ".join(
             f"{k}×{v}" if v > 1 else k for k, v in list(seen.items())[:8]))
@@ -267,8 +288,8 @@ def about_kazakhstan(
         verdict = True
     elif kz >= 1 and kz >= 0.5 * foreign:
         verdict = True
-    elif kz > 0 and foreign == 0:
-        verdict = True
+    elif foreign == 0:
+        verdict = True  # nothing foreign: a domestic outlet's item is domestic by default
     else:
         verdict = False
     evidence.append(f"weights: Kazakh {kz:.1f} vs foreign {foreign:.1f} → "

@@ -220,3 +220,53 @@ def test_skeleton_unifies_scripts() -> None:
     assert skeleton("министрлігі") == skeleton("mınıstrligi") == skeleton("ministrligi")
     assert skeleton("Қазақстан") == skeleton("Qazaqstan")
     assert skeleton("Шығыс") == skeleton("Shyǵys")
+
+
+def test_local_akimat_maps_to_the_nearest_region() -> None:
+    text = ("В Экибастузе из-за порыва теплотрассы без отопления остались 48 домов. "
+            "В городском акимате сообщили, что ремонт завершат к утру.")
+    found = [m for m in find_agencies(text) if m.id.startswith("akimat_")]
+    assert [(m.id, m.text, m.via) for m in found] == [
+        ("akimat_pavlodar", "акимате", "akim (nearest region)")
+    ]
+
+
+def test_village_akim_and_administrative_words_are_not_region_akimats() -> None:
+    text = ("В Жамбылской области ауыл әкімі жиналыс өткізді. "
+            "Тұрғындарға әкімшілік айыппұл салынды.")
+    assert not [m for m in find_agencies(text) if m.id.startswith("akimat_")]
+
+
+def test_kazakh_conjunction_stops_the_foreign_qualifier() -> None:
+    text = ("Рәсімге Қазақстанның Мәдениет және ақпарат министрі мен Қытай Мәдениет және "
+            "туризм министрлігінің өкілдері қатысты.")
+    assert agency_ids(text) == {"mki"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "По словам министра обороны Чехии, войска останутся на базах.",
+        "Губернатор области и министр здравоохранения обсудили работу больниц.",
+        "Минфин предложил регионам погасить долги в рублях.",
+    ],
+)
+def test_foreign_state_life_is_not_kazakh(text: str) -> None:
+    assert agency_ids(text) == set(), find_agencies(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ішкі істер министрлігі мәлім етті: бұл жайт белгілі болды, көрейік.",
+        "Ішкі істер министрлігі жаңа ереже кіргізу туралы хабарлады, Данияр айтты.",
+        "Ішкі істер министрлігі құбыланы анықтау туралы сырын ашты.",
+    ],
+)
+def test_kazakh_words_are_not_mistaken_for_foreign_countries(text: str) -> None:
+    assert agency_ids(text) == {"mvd"}
+
+
+def test_kazakh_door_is_not_the_town_of_yesik() -> None:
+    assert region_ids("Есіктің темірі қалың екен.") == set()
+    assert region_ids("Есік қаласында жаңа мектеп ашылды.") == {"almaty_region"}

@@ -100,7 +100,12 @@ def test_passing_boilerplate_mention_at_the_end_does_not_make_it_kazakh() -> Non
     assert any("foreign" in e for e in evidence)
 
 
-def test_no_evidence_at_all_is_not_about_kazakhstan() -> None:
-    verdict, evidence = _about("Ученые нашли способ продлить жизнь батареек.")
-    assert not verdict
-    assert evidence
+def test_nothing_foreign_is_domestic_by_default() -> None:
+    verdict, evidence = _about("Ата-аналар: балаларға арналған контент жетіспейді.")
+    assert verdict
+    assert "foreign 0.0" in evidence[-1]
+
+
+def test_outlet_type_noun_counts_as_attribution() -> None:
+    result = find_foreign_wire("Американский телеканал CNN включил Казахстан в список.")
+    assert result is not None and result.name == "CNN"
