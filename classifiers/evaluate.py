@@ -252,6 +252,50 @@ def cross_validate_seeds(k: int = 5, shared_dir: str | Path | None = None, seed:
     return out
 
 
+TEST_PATH = DEV_PATH.parent.parent / "test" / "testset.jsonl"
+
+
+def evaluate_pipeline(rows: Sequence[dict]) -> dict:
+    """The judged figures, computed from exactly what `mediamon analyze` outputs."""
+    from classifiers.pipeline import Analyzer, Record
+
+    analyzer = Analyzer.load()
+    records = [Record(id=r.get("id", i), title=r.get("title", ""), text=r.get("text", ""))
+               for i, r in enumerate(rows)]
+    t0 = time.perf_counter()
+    out = analyzer.analyze_many(records)
+    elapsed = time.perf_counter() - t0
+    wires = [(bool(r.get("foreign_wire")), bool(o["foreign_wire"])) for r, o in zip(rows, out, strict=True)]
+    tp = sum(g and p for g, p in wires)
+    fp = sum(p and not g for g, p in wires)
+    fn = sum(g and not p for g, p in wires)
+    named = sum(bool(r.get("foreign_wire")) and _same_outlet(r["foreign_wire"], o["foreign_wire"])
+                for r, o in zip(rows, out, strict=True))
+    return {
+        "n": len(rows),
+        "language_accuracy": _share([r["language"] == o["language"] for r, o in zip(rows, out, strict=True)]),
+        "primary_topic_accuracy": _share([r["primary_topic"] == o["primary_topic"]
+                                          for r, o in zip(rows, out, strict=True)]),
+        "tone_macro_f1": per_class([r["tone"] for r in rows], [o["tone"] for o in out], LABELS)["macro_f1"],
+        "agencies": set_f1([r.get("agencies") or [] for r in rows], [o["agencies"] for o in out]),
+        "regions": set_f1([r.get("regions") or [] for r in rows], [o["regions"] for o in out]),
+        "about_kazakhstan_accuracy": _share([bool(r["about_kazakhstan"]) == o["about_kazakhstan"]
+                                             for r, o in zip(rows, out, strict=True)]),
+        "foreign_wire": {"precision": round(tp / (tp + fp), 4) if tp + fp else None,
+                         "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+                         "name_matches": f"{named}/{tp + fn}"},
+        "items_per_s_one_process": round(len(rows) / elapsed, 1) if elapsed else None,
+    }
+
+
+def _share(flags: Sequence[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else 0.0
+
+
+def _same_outlet(gold: str, pred: str | None) -> bool:
+    return bool(pred) and (gold.casefold() in pred.casefold() or pred.casefold() in gold.casefold())
+
+
 def evaluate(dev_path: str | Path | None = None, shared_dir: str | Path | None = None,
              models_dir: str | Path | None = None, cross_validate: bool = False) -> dict:
     """Figures for the committed (or given) models; see the module docstring."""
@@ -261,6 +305,11 @@ def evaluate(dev_path: str | Path | None = None, shared_dir: str | Path | None =
     rows = _dev_rows(path)
     report: dict = {"dev_path": str(path)}
     report["dev"] = evaluate_dev(rows, topics, tone) if rows else {"skipped": f"{path} absent"}
+    report["pipeline"] = {}
+    for name, p in (("dev", path), ("test", TEST_PATH)):
+        prow = _dev_rows(p)
+        if prow:
+            report["pipeline"][name] = {"path": str(p), **evaluate_pipeline(prow)}
     report["shared"] = evaluate_shared(shared_data_dir(shared_dir), topics, tone)
     if cross_validate:
         report["seeds_cv"] = cross_validate_seeds(shared_dir=shared_dir)
@@ -278,6 +327,18 @@ def _fmt_pc(name: str, m: dict, lines: list[str], classes: bool = True) -> None:
 
 def format_report(report: dict, per_class_lines: bool = True) -> str:
     lines = ["mediamon classifier evaluation"]
+    for name, m in report.get("pipeline", {}).items():
+        ag, rg, fw = m["agencies"], m["regions"], m["foreign_wire"]
+        lines += [
+            f"{name} set, full `mediamon analyze` output ({m['path']}, n={m['n']}):",
+            f"  language accuracy        {m['language_accuracy']:.3f}",
+            f"  primary-topic accuracy   {m['primary_topic_accuracy']:.3f}",
+            f"  tone macro-F1            {m['tone_macro_f1']:.3f}",
+            f"  agencies P/R/F1          {ag['precision']:.3f} / {ag['recall']:.3f} / {ag['f1']:.3f}",
+            f"  regions P/R/F1           {rg['precision']:.3f} / {rg['recall']:.3f} / {rg['f1']:.3f}",
+            f"  about-Kazakhstan acc.    {m['about_kazakhstan_accuracy']:.3f}",
+            f"  foreign wire P/R         {fw['precision']} / {fw['recall']} (outlet named right: {fw['name_matches']})",
+        ]
     dev = report.get("dev", {})
     if "skipped" in dev:
         lines.append(f"dev set: skipped ({dev['skipped']})")
