@@ -2,6 +2,8 @@
 
 Errors a user can cause end as one readable line on stderr and a non-zero exit code; the
 traceback of an unexpected failure goes to ``mediamon-error.log`` in the data directory.
+Exit codes: 0 done; 1 unexpected error; 2 a user error (bad option, sources.toml, database);
+3 every source polled or checked failed; 4 `sources check` found some dead sources.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mediamon.paths import Paths, resolve_paths
 
 EXIT_USAGE = 2
 EXIT_ALL_FAILED = 3
+EXIT_SOME_FAILED = 4  # `sources check`: at least one source is dead
 
 
 class UserError(Exception):
@@ -111,8 +114,12 @@ def cmd_crawl(ctx: Context, args) -> int:
             return
         kind = event.get("event")
         if kind == "source_finished":
-            if event.get("error"):
+            if event.get("error") and event.get("failed", True):
                 print(f"  FAIL {_error_line(event['source'], event['error'])}", flush=True)
+            elif event.get("error"):  # the source worked; some entries or articles did not
+                print(f"  WARN {event['source']}: {event.get('items_new', 0)} new, "
+                      f"{event.get('items_seen', 0)} seen; "
+                      f"{_error_line(event['source'], event['error'])}", flush=True)
             elif event.get("not_modified"):
                 print(f"  ok   {event['source']}: not modified", flush=True)
             else:
@@ -185,6 +192,8 @@ def cmd_sources(ctx: Context, args) -> int:
             set_enabled(ctx.sources_file(), sid, action == "enable")
         print(f"{action}d: {', '.join(args.ids)}")
         return 0
+    if action == "check":
+        return _sources_check(ctx, cfg, args)
     store = ctx.store()
     store.upsert_sources(cfg.sources)
     health = store.all_health()
@@ -208,27 +217,51 @@ def cmd_sources(ctx: Context, args) -> int:
             print(f"{len(rows)} sources, {sum(r['enabled'] for r in rows)} enabled, {len(dead)} dead"
                   + (f": {', '.join(dead)}" if dead else ""))
         return 0
-    if action == "check":
-        from mediamon.crawl import check_sources
-
-        sources = cfg.sources
-        if args.ids:
-            known = {s.id for s in sources}
-            unknown = [i for i in args.ids if i not in known]
-            if unknown:
-                raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
-            sources = [s for s in sources if s.id in set(args.ids)]
-        print(f"{ctx.sources_file()}: {len(cfg.sources)} sources, configuration valid")
-        results = check_sources(sources, cfg.crawler)
-        failed = 0
-        for r in results:
-            if r.get("error"):
-                failed += 1
-                print(f"  FAIL {_error_line(r['source'], r['error'])}")
-            else:
-                print(f"  ok   {r['source']}: HTTP {r.get('status')}, {r.get('items_found', 0)} items found")
-        return EXIT_ALL_FAILED if results and failed == len(results) else 0
     raise UserError(f"unknown sources action {action!r}")
+
+
+def _sources_check(ctx: Context, cfg, args) -> int:
+    """`sources check [ID …]`: probe sources now and print one verdict per source."""
+    from mediamon.crawl import check_sources
+
+    sources = cfg.sources
+    if args.ids:
+        known = {s.id for s in sources}
+        unknown = [i for i in args.ids if i not in known]
+        if unknown:
+            raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
+        sources = [s for s in sources if s.id in set(args.ids)]
+    history = {}
+    if ctx.db_path.exists():  # what the crawler saw before; never create a database here
+        history = ctx.store().all_health()
+    results = check_sources(sources, cfg.crawler)
+    for r in results:
+        h = history.get(r["source"])
+        r["verdict"] = "DEAD" if r.get("error") else ("WARN" if r.get("notes") else "OK")
+        r["crawler"] = _health_word(h) if h is not None else "never polled"
+    if args.json:
+        _print_json(results)
+    else:
+        print(f"{ctx.sources_file()}: {len(cfg.sources)} sources, configuration valid")
+        for r in results:
+            past = f" [crawler: {r['crawler']}]" if r["crawler"] not in ("ok", "never polled") else ""
+            if r["verdict"] == "DEAD":
+                print(f"  DEAD {_error_line(r['source'], r['error'])}{past}")
+                continue
+            first = f"; first: «{r['first_title'][:90]}»" if r.get("first_title") else ""
+            print(f"  {r['verdict']:<4} {r['source']}: HTTP {r['status']}, "
+                  f"{r['items_found']} items{first}{past}")
+            for note in r.get("notes") or []:
+                print(f"       note: {note}")
+    dead = [r["source"] for r in results if r["verdict"] == "DEAD"]
+    if not args.json:
+        warned = sum(r["verdict"] == "WARN" for r in results)
+        print(f"{len(results)} checked: {len(results) - len(dead) - warned} ok, {warned} with "
+              f"notes, {len(dead)} dead" + (f": {', '.join(dead)} — fix or disable them "
+                                            "(`mediamon sources disable ID`)" if dead else ""))
+    if results and len(dead) == len(results):
+        return EXIT_ALL_FAILED
+    return EXIT_SOME_FAILED if dead else 0
 
 
 # ----------------------------------------------------------------------------- search, db
@@ -393,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--json", action="store_true")
     sc = ss.add_parser("check", help="validate sources.toml and probe sources now")
     sc.add_argument("ids", nargs="*", metavar="ID")
+    sc.add_argument("--json", action="store_true", help="one JSON list of verdicts")
     for name in ("enable", "disable"):
         se = ss.add_parser(name, help=f"{name} sources in sources.toml (comments kept)")
         se.add_argument("ids", nargs="+", metavar="ID")

@@ -10,8 +10,14 @@ for listing, sitemap and api sources); the items are committed with ``store.add_
 as the source is done, so a crash later loses nothing already stored; then the fetch log and
 the source's health (ETag, back-off, next poll) are saved.
 
+The ``source_finished`` event carries ``failed``: True when the poll failed (the source's
+back-off grows), False when ``error`` only notes problems of a source that worked.
+
 Every fault ends as the source's ``FetchLog.error``: one line ``<source id> (<url>): <what
-happened>; <what to do>``. The other sources carry on. Store calls and callbacks run on the
+happened>; <what to do>``. The other sources carry on. Problems that do not fail the source
+(entries without a link, a listing page or article that could not be read, entries beyond
+the per-poll cap) are counted and summarised in the same field while the source stays healthy:
+nothing is skipped silently. Store calls and callbacks run on the
 event loop's thread; only article extraction (CPU work) runs in worker threads.
 """
 
@@ -168,6 +174,7 @@ class _Crawler:
         self.emit({"event": "source_finished", "source": source.id, "status": out.status,
                    "items_found": out.found, "items_new": out.new, "items_seen": out.seen,
                    "not_modified": out.not_modified, "error": out.error,
+                   "failed": out.failed,
                    "duration_ms": duration})
 
     def _save_health(self, source: Source, health: SourceHealth, out: _Outcome) -> None:
@@ -231,8 +238,9 @@ class _Crawler:
         if article_errors:
             prefix = f"{source.id} ({display_url(source.url)})"
             more = f" (and {len(article_errors) - 1} more)" if len(article_errors) > 1 else ""
-            out.error = (f"{prefix}: {len(article_errors)} problem(s) while reading pages and "
-                         f"articles, first: {article_errors[0]}{more}")
+            out.error = (f"{prefix}: {len(article_errors)} problem(s) while reading entries, "
+                         f"pages and articles, the rest was stored; first: "
+                         f"{article_errors[0]}{more}")
 
     async def _store_fresh(self, source: Source, fresh: list[tuple[str, Entry]],
                            out: _Outcome) -> None:
@@ -252,27 +260,37 @@ class _Crawler:
                                              "are stored, run `mediamon reanalyze`")
 
     async def _entries(self, source: Source, resp: Response, out: _Outcome) -> list[Entry]:
+        entries = await self._all_entries(source, resp, out)
+        if len(entries) > MAX_ENTRIES_PER_POLL:
+            out.notes.append(f"{len(entries)} entries found, only the first "
+                             f"{MAX_ENTRIES_PER_POLL} are read per poll; lower the interval "
+                             "so that fewer entries pile up between polls")
+        return entries[:MAX_ENTRIES_PER_POLL]
+
+    async def _all_entries(self, source: Source, resp: Response, out: _Outcome) -> list[Entry]:
         base = resp.final_url or source.url
         if source.kind == "feed":
-            return parse_feed(resp.body, base)[:MAX_ENTRIES_PER_POLL]
+            return parse_feed(resp.body, base, problems=out.notes)
         if source.kind == "api":
             assert source.api is not None
-            return parse_api(resp.body, base, source.api)[:MAX_ENTRIES_PER_POLL]
+            return parse_api(resp.body, base, source.api, problems=out.notes)
         if source.kind == "sitemap":
-            entries, children = parse_sitemap(resp.body, base)
+            entries, children = parse_sitemap(resp.body, base, problems=out.notes)
             for child in children[: max(1, source.max_pages)]:
                 try:
                     sub = await self._get(child)
                     out.bytes += len(sub.body)
-                    more, _ = parse_sitemap(sub.body, sub.final_url or child)
+                    more, _ = parse_sitemap(sub.body, sub.final_url or child,
+                                            problems=out.notes)
                 except (_SourceFailed, ParseError) as exc:
                     out.notes.append(f"child sitemap {child}: {exc}")
                     continue
                 entries.extend(more)
-            return entries[:MAX_ENTRIES_PER_POLL]
+            return entries
         # listing
         assert source.selectors is not None
-        entries, next_url = parse_listing(resp.body, base, source.selectors)
+        entries, next_url = parse_listing(resp.body, base, source.selectors,
+                                          problems=out.notes)
         visited = {canonical_url(source.url), canonical_url(base)}
         pages = 1
         while next_url and pages < max(1, source.max_pages):
@@ -287,13 +305,13 @@ class _Crawler:
                 page = await self._get(next_url)
                 out.bytes += len(page.body)
                 more, next_url = parse_listing(page.body, page.final_url or next_url,
-                                               source.selectors)
+                                               source.selectors, problems=out.notes)
             except (_SourceFailed, ParseError) as exc:
                 out.notes.append(f"listing page {pages + 1} ({next_url}): {exc}")
                 break
             entries.extend(more)
             pages += 1
-        return entries[:MAX_ENTRIES_PER_POLL]
+        return entries
 
     async def _item(self, source: Source, canon: str, entry: Entry,
                     errors: list[str]) -> Item | None:
@@ -311,10 +329,13 @@ class _Crawler:
                 published = published or ex.published
         if not text:
             text = entry.summary
-        if not text and not title:
-            return None  # nothing to store; the error (if any) is reported, retried next poll
-        if not text and source.kind != "feed":
-            return None  # a listing entry whose article failed: retried next poll
+        if not text and (not title or source.kind != "feed"):
+            # Nothing worth storing (a listing entry needs its article): retried next poll.
+            # A failed article fetch is already reported; say why in the other cases too.
+            if not needs_article:
+                errors.append(f"{entry.url}: the entry has no text and article pages are not "
+                              "fetched; set [crawler] fetch_articles = true")
+            return None
         return Item(source_id=source.id, url=entry.url, canonical_url=canon, title=title,
                     text=text, published=published, fetched=_utcnow().isoformat(),
                     content_hash=content_hash(title, text), summary=entry.summary,
@@ -374,7 +395,8 @@ async def crawl(sources: Iterable[Source], store: Any,
                 with contextlib.suppress(Exception):
                     on_event({"event": "source_finished", "source": s.id, "status": None,
                               "items_found": 0, "items_new": 0, "items_seen": 0,
-                              "not_modified": False, "error": log.error, "duration_ms": 0})
+                              "not_modified": False, "error": log.error, "failed": True,
+                              "duration_ms": 0})
         duration = int((time.monotonic() - t0) * 1000)
         if on_event is not None:
             with contextlib.suppress(Exception):
@@ -404,7 +426,7 @@ async def crawl(sources: Iterable[Source], store: Any,
                     crawler.emit({
                         "event": "source_finished", "source": source.id, "status": None,
                         "items_found": 0, "items_new": 0, "items_seen": 0,
-                        "not_modified": False, "duration_ms": int(
+                        "not_modified": False, "failed": False, "duration_ms": int(
                             (time.monotonic() - started) * 1000),
                         "error": f"{source.id} ({display_url(source.url)}): cancelled before "
                                  "it finished; nothing stored from this poll, it is polled "
@@ -448,33 +470,48 @@ async def _check(sources: Sequence[Source], settings: CrawlSettings) -> list[dic
         fetcher = Fetcher(settings)
     except ValueError as exc:
         return [{"source": s.id, "url": s.url, "status": None, "items_found": 0,
+                 "first_title": None, "notes": [],
                  "error": f"{s.id} ({display_url(s.url)}): {exc}"} for s in sources]
 
     async def one(s: Source) -> dict:
         prefix = f"{s.id} ({display_url(s.url)})"
         resp = await fetcher.fetch(s.url)
         row: dict = {"source": s.id, "url": s.url, "status": resp.status, "items_found": 0,
-                     "error": None}
+                     "first_title": None, "notes": [], "error": None}
         if resp.error is not None:
             row["error"] = f"{prefix}: {resp.error}"
             return row
+        notes: list[str] = row["notes"]
+        base = resp.final_url or s.url
         try:
             if s.kind == "feed":
-                row["items_found"] = len(parse_feed(resp.body, resp.final_url))
+                entries = parse_feed(resp.body, base, problems=notes)
             elif s.kind == "listing":
                 if s.selectors is None:
                     raise ParseError("kind = listing needs [sources.selectors]; add it")
-                row["items_found"] = len(parse_listing(resp.body, resp.final_url,
-                                                       s.selectors)[0])
+                entries = parse_listing(resp.body, base, s.selectors, problems=notes)[0]
             elif s.kind == "sitemap":
-                entries, children = parse_sitemap(resp.body, resp.final_url)
-                row["items_found"] = len(entries) or len(children)
+                entries, children = parse_sitemap(resp.body, base, problems=notes)
+                if not entries and children:  # a sitemap index: look into the newest child
+                    sub = await fetcher.fetch(children[0])
+                    if sub.error is not None:
+                        raise ParseError(f"child sitemap {children[0]}: {sub.error}")
+                    entries = parse_sitemap(sub.body, sub.final_url or children[0],
+                                            problems=notes)[0]
             elif s.kind == "api":
                 if s.api is None:
                     raise ParseError("kind = api needs [sources.api]; add it")
-                row["items_found"] = len(parse_api(resp.body, resp.final_url, s.api))
+                entries = parse_api(resp.body, base, s.api, problems=notes)
+            else:
+                raise ParseError(f"unknown kind = '{s.kind}'; use feed, listing, sitemap or api")
         except ParseError as exc:
             row["error"] = f"{prefix}: {exc}"
+            return row
+        row["items_found"] = len(entries)
+        row["first_title"] = next((e.title for e in entries if e.title), None)
+        if not entries:
+            notes.append("the document lists no items right now; if that lasts, check the URL "
+                         "in sources.toml")
         return row
 
     try:
@@ -485,6 +522,10 @@ async def _check(sources: Sequence[Source], settings: CrawlSettings) -> list[dic
 
 
 def check_sources(sources: Sequence[Source], settings: CrawlSettings | None = None) -> list[dict]:
-    """Fetch and parse each source once, storing nothing: ``{"source", "url", "status",
-    "items_found", "error"}`` per source (``error`` None when usable)."""
+    """Fetch and parse each source once, storing nothing.
+
+    One dict per source: ``source``, ``url``, ``status``, ``items_found``, ``first_title``,
+    ``notes`` (non-fatal problems such as entries without a link, or no items at all) and
+    ``error`` (None when the source is usable).
+    """
     return asyncio.run(_check(list(sources), settings or CrawlSettings()))

@@ -5,6 +5,11 @@ full text when the document carries it, publication date as ISO 8601 UTC). A doc
 cannot be used raises :class:`ParseError` whose message is one readable line saying what is
 wrong and what to change in sources.toml; the crawler prefixes it with the source id and URL.
 
+Nothing is dropped silently: entries a parser has to leave out (no link, an unusable link, a
+JSON item that is not an object) are counted, and when the caller passes a ``problems`` list
+one readable line per kind of skip is appended to it (the crawler puts them in the source's
+fetch log without failing the source).
+
 Dates without a time zone are taken as Kazakhstan time (UTC+5, the single zone since 2024).
 """
 
@@ -164,6 +169,15 @@ def to_iso_utc(value: Any) -> str | None:
     return None
 
 
+def _note_skipped(problems: list[str] | None, count: int, what: str, example: str,
+                  todo: str) -> None:
+    """Append ``<what>: <count> skipped (first: <example>); <todo>`` to ``problems``."""
+    if problems is None or count <= 0:
+        return
+    first = f" (first: {example[:80]})" if example else ""
+    problems.append(f"{what}: {count} skipped{first}; {todo}")
+
+
 def _struct_to_iso(t: Any) -> str | None:
     if not t:
         return None
@@ -188,11 +202,13 @@ def _utf8_xml(data: str | bytes) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-def parse_feed(data: str | bytes, base_url: str) -> list[Entry]:
+def parse_feed(data: str | bytes, base_url: str, *,
+               problems: list[str] | None = None) -> list[Entry]:
     """Entries of an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom feed.
 
     A feed with XML errors but readable entries is still used; a document with no entries
-    and an XML error raises :class:`ParseError`.
+    and an XML error raises :class:`ParseError`. Entries without a link (and without a
+    URL-like guid) are left out and reported in ``problems``.
     """
     raw = _utf8_xml(data)
     parsed = feedparser.parse(
@@ -209,12 +225,15 @@ def parse_feed(data: str | bytes, base_url: str) -> list[Entry]:
                              "sources.toml or switch kind to listing")
         return []
     out: list[Entry] = []
+    no_link: list[str] = []
     for e in parsed.entries:
         link = e.get("link") or ""
         if not link:
             guid = e.get("id") or ""
             link = guid if guid.startswith(("http://", "https://", "/")) else ""
         if not link:
+            no_link.append(html_to_text(e.get("title") or "").replace("\n", " ")
+                           or f"entry {len(out) + len(no_link) + 1}")
             continue
         content = ""
         for c in e.get("content") or []:
@@ -236,6 +255,9 @@ def parse_feed(data: str | bytes, base_url: str) -> list[Entry]:
             published=published,
             author=(e.get("author") or None),
         ))
+    _note_skipped(problems, len(no_link), "feed entries without a link",
+                  f"'{no_link[0]}'" if no_link else "",
+                  "they cannot be stored; ask the site to fix its feed or use kind = listing")
     return out
 
 
@@ -253,9 +275,13 @@ def _select(node: Any, selector: str, field_name: str, one: bool = False) -> Any
                          "fix it in sources.toml") from exc
 
 
-def parse_listing(html: str | bytes, base_url: str,
-                  selectors: Selectors) -> tuple[list[Entry], str | None]:
-    """Entries of an HTML listing page chosen by CSS ``selectors``, and the next page's URL."""
+def parse_listing(html: str | bytes, base_url: str, selectors: Selectors, *,
+                  problems: list[str] | None = None) -> tuple[list[Entry], str | None]:
+    """Entries of an HTML listing page chosen by CSS ``selectors``, and the next page's URL.
+
+    Items without a usable link (none, ``javascript:``, ``mailto:``, ``#``) are left out and
+    reported in ``problems``.
+    """
     if isinstance(html, bytes):
         html = decode_body(html)[0]
     soup = BeautifulSoup(html, "lxml")
@@ -268,12 +294,14 @@ def parse_listing(html: str | bytes, base_url: str,
                          "sources.toml (the site may have changed its layout)")
     entries: list[Entry] = []
     seen: set[str] = set()
+    no_link: list[str] = []
     for node in nodes:
         link_el = _select(node, selectors.link, "link", one=True) if selectors.link else None
         if link_el is None and node.name == "a":
             link_el = node
         href = link_el.get("href") if link_el is not None else None
         if not href or href.strip().startswith(("javascript:", "mailto:", "#")):
+            no_link.append(_SPACES.sub(" ", node.get_text(" ", strip=True))[:80])
             continue
         url = resolve(href, base)
         if url in seen:
@@ -297,6 +325,10 @@ def parse_listing(html: str | bytes, base_url: str,
         raise ParseError(f"listing selector link = '{selectors.link}' finds no links inside "
                          f"the {len(nodes)} items matched by '{selectors.item}'; fix "
                          "selectors.link in sources.toml")
+    _note_skipped(problems, len(no_link),
+                  f"listing items matched by '{selectors.item}' without a link",
+                  f"'{no_link[0]}'" if no_link and no_link[0] else "",
+                  "if they are news, fix selectors.item or selectors.link in sources.toml")
     next_url = None
     if selectors.next:
         n = _select(soup, selectors.next, "next", one=True)
@@ -321,13 +353,14 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def parse_sitemap(data: str | bytes, base_url: str, *,
-                  limit: int = SITEMAP_LIMIT) -> tuple[list[Entry], list[str]]:
+def parse_sitemap(data: str | bytes, base_url: str, *, limit: int = SITEMAP_LIMIT,
+                  problems: list[str] | None = None) -> tuple[list[Entry], list[str]]:
     """``(entries, child_sitemaps)`` of a sitemap (``urlset``) or sitemap index.
 
     Entries are the ``limit`` most recent by ``lastmod`` (or Google News publication date),
     undated ones after the dated in document order. Child sitemaps of an index are returned
-    newest first for the crawler to follow.
+    newest first for the crawler to follow. Entries without ``<loc>`` are reported in
+    ``problems``; those beyond ``limit`` are older news left out on purpose.
     """
     raw = _utf8_xml(data)
     try:
@@ -343,7 +376,10 @@ def parse_sitemap(data: str | bytes, base_url: str, *,
     dated: list[tuple[str, int, Entry]] = []
     undated: list[Entry] = []
     children: list[tuple[str, int, str]] = []
+    no_loc = 0
     for i, node in enumerate(root):
+        if not isinstance(node.tag, str):
+            continue  # comments and processing instructions
         fields: dict[str, str] = {}
         for el in node.iter():
             name = _local(el.tag)
@@ -351,6 +387,7 @@ def parse_sitemap(data: str | bytes, base_url: str, *,
                 fields.setdefault(name, el.text.strip())
         loc = fields.get("loc")
         if not loc:
+            no_loc += 1
             continue
         url = resolve(loc, base_url)
         when = to_iso_utc(fields.get("publication_date") or fields.get("lastmod"))
@@ -362,6 +399,8 @@ def parse_sitemap(data: str | bytes, base_url: str, *,
             dated.append((when, -i, entry))
         else:
             undated.append(entry)
+    _note_skipped(problems, no_loc, "sitemap entries without <loc>", "",
+                  "the sitemap is malformed; tell the site or ignore this note")
     dated.sort(key=lambda t: (t[0], t[1]), reverse=True)
     entries = [e for _, _, e in dated] + undated
     children.sort(key=lambda t: (t[0], t[1]), reverse=True)
@@ -399,8 +438,12 @@ class _Fields(dict):
     item: dict = {}
 
 
-def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping) -> list[Entry]:
-    """Entries of a JSON news list (e.g. gov.kz) located by ``mapping``'s dotted paths."""
+def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping, *,
+              problems: list[str] | None = None) -> list[Entry]:
+    """Entries of a JSON news list (e.g. gov.kz) located by ``mapping``'s dotted paths.
+
+    Items that are not JSON objects or give no link are left out and reported in ``problems``.
+    """
     if isinstance(json_text, bytes):
         json_text = decode_body(json_text, "application/json; charset=utf-8")[0]
     try:
@@ -415,8 +458,10 @@ def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping) -> lis
                          f"{keys}); fix api.items in sources.toml")
     out: list[Entry] = []
     bad_link = 0
+    not_object = 0
     for item in items:
         if not isinstance(item, dict):
+            not_object += 1
             continue
         if "{" in mapping.link:
             fields = _Fields()
@@ -443,4 +488,8 @@ def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping) -> lis
     if items and not out:
         raise ParseError(f"api.link = '{mapping.link}' gives no link for any of the "
                          f"{len(items)} items; fix api.link in sources.toml")
+    _note_skipped(problems, bad_link, f"API items without a link from api.link = '{mapping.link}'",
+                  "", "check api.link in sources.toml")
+    _note_skipped(problems, not_object, f"entries of api.items = '{mapping.items}' that are not "
+                  "JSON objects", "", "check api.items in sources.toml")
     return out

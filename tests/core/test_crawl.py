@@ -102,7 +102,8 @@ def test_full_crawl_stores_each_item_once_with_clean_text(site, store, settings)
     assert events[-1]["event"] == "crawl_finished"
     assert events[-1]["items_new"] == len(EXPECTED_PATHS) and events[-1]["failed"] == 0
     assert set(done["dala-ru"]) == {"event", "source", "status", "items_found", "items_new",
-                                    "items_seen", "not_modified", "error", "duration_ms"}
+                                    "items_seen", "not_modified", "error", "failed",
+                                    "duration_ms"}
     health = store.health("dala-ru")
     assert health.etag and health.consecutive_failures == 0 and health.last_success
 
@@ -158,6 +159,7 @@ FAULTS = {
     "f-500": ("/fault/500", "server error"),
     "f-503": ("/fault/503", "retry after 3600 s"),
     "f-timeout": ("/fault/timeout", "read timeout"),
+    "f-drip": ("/fault/drip", "sent the response too slowly"),
     "f-loop": ("/fault/loop", "redirect loop"),
     "f-big": ("/fault/big", "response larger than 0.1 MB"),
     "f-xml": ("/feeds/malformed.xml", "feed is not valid XML"),
@@ -178,12 +180,14 @@ def test_every_fault_is_a_clear_per_source_error(site, store, settings) -> None:
     assert summary.failed == len(faults)
     for s in good:
         assert done[s.id]["error"] is None and done[s.id]["items_new"] > 0
+        assert done[s.id]["failed"] is False
     expected = {**{k: v[1] for k, v in FAULTS.items()}, "f-selector": "matches nothing",
                 "f-refused": "127.0.0.1:9"}
     for s in faults:
         err = done[s.id]["error"]
         assert err is not None, s.id
         assert err.startswith(f"{s.id} ({s.url}): "), err
+        assert done[s.id]["failed"] is True
         assert expected[s.id] in err, err
         assert "\n" not in err and "Traceback" not in err
         health = store.health(s.id)
@@ -243,9 +247,23 @@ def test_check_sources_probes_without_storing(site, settings) -> None:
     from mediamon.crawl import check_sources
 
     rows = check_sources([Source("dala-ru", "d", site.url("/feeds/ru-rss.xml")),
-                          Source("gone", "g", site.url("/fault/404"))], settings)
+                          Source("gone", "g", site.url("/fault/404")),
+                          Source("sm", "s", site.url("/sitemap-index.xml"), kind="sitemap"),
+                          Source("list", "l", site.url("/listing/news.html"), kind="listing",
+                                 selectors=LISTING)], settings)
     assert rows[0]["error"] is None and rows[0]["items_found"] == 3 and rows[0]["status"] == 200
+    assert rows[0]["first_title"] == "В Караганде открыли новый центр обслуживания населения"
+    assert rows[0]["notes"] == []
     assert rows[1]["status"] == 404 and rows[1]["error"].startswith("gone (")
+    assert rows[2]["error"] is None and rows[2]["items_found"] == 2  # from the newest child
+    assert rows[3]["error"] is None and rows[3]["items_found"] == 2
+    assert rows[3]["first_title"] == "Министр образования провёл отчётную встречу с населением"
+    assert no_article_fetched(site)
+
+
+def no_article_fetched(site) -> bool:
+    """check_sources fetched pages only, never an article."""
+    return not any(h.path.startswith("/articles/") for h in site.hits)
 
 
 def test_cancel_abandons_in_flight_source_cleanly(site, store, settings) -> None:
@@ -271,3 +289,22 @@ def test_cancel_abandons_in_flight_source_cleanly(site, store, settings) -> None
     assert events[-1]["event"] == "crawl_finished"
     assert len(store.items(limit=100)) == 3
     assert store.health("hangs").consecutive_failures == 0
+
+
+def test_entry_without_link_is_reported_and_the_source_stays_healthy(site, store,
+                                                                      settings) -> None:
+    source = Source("nolink", "nolink", site.url("/feeds/no-link.xml"))
+    events: list[dict] = []
+    summary = run_crawl([source], store, settings, on_event=events.append)
+    done = finished(events)["nolink"]
+    assert summary.failed == 0 and done["items_new"] == 1 and done["items_found"] == 1
+    assert done["failed"] is False
+    assert done["error"].startswith("nolink (")
+    assert "feed entries without a link: 1 skipped" in done["error"]
+    assert "Запись без ссылки на статью" in done["error"] and "\n" not in done["error"]
+    log = store.recent_fetches("nolink")[0]
+    assert log.error == done["error"] and log.items_new == 1
+    health = store.health("nolink")
+    assert health.consecutive_failures == 0 and health.last_success and not health.dead
+    assert [it["canonical_url"] for it in store.items()] == [
+        canonical_url(site.url("/articles/ru-2.html"))]

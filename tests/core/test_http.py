@@ -207,3 +207,52 @@ def test_transport_errors_are_described(settings) -> None:
     tls = describe_exception(httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] unable"),
                              "egov.kz", settings)
     assert "ca_bundle" in tls
+
+
+def test_global_limit_across_hosts(settings) -> None:
+    state = {"now": 0, "max": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        state["now"] += 1
+        state["max"] = max(state["max"], state["now"])
+        for _ in range(5):
+            await asyncio.sleep(0)
+        state["now"] -= 1
+        return httpx.Response(200, text="ok")
+
+    async def go() -> None:
+        s = replace(settings, concurrency=3, per_host=4, respect_robots=False)
+        async with Fetcher(s, transport=httpx.MockTransport(handler)) as f:
+            await asyncio.gather(*(f.fetch(f"http://host{i}.kz/") for i in range(12)))
+
+    asyncio.run(go())
+    assert state["max"] == 3
+
+
+def test_per_host_delay_spaces_requests_to_one_host(settings, monkeypatch) -> None:
+    waits: list[tuple[str, float]] = []
+    real_sleep = asyncio.sleep
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="ok")
+
+    async def fake_sleep(delay: float, *args: object) -> None:
+        waits.append((current.get("host", ""), delay))  # recorded, not waited for
+        await real_sleep(0)
+
+    current: dict[str, str] = {}
+
+    async def go() -> None:
+        s = replace(settings, per_host_delay=5.0, per_host=1, respect_robots=False)
+        async with Fetcher(s, transport=httpx.MockTransport(handler)) as f:
+            current["host"] = "one.kz"
+            for i in range(3):
+                assert (await f.fetch(f"http://one.kz/{i}")).ok
+            current["host"] = "two.kz"
+            assert (await f.fetch("http://two.kz/")).ok
+
+    monkeypatch.setattr("mediamon.http.asyncio.sleep", fake_sleep)
+    asyncio.run(go())
+    one = [d for h, d in waits if h == "one.kz"]
+    assert len(one) == 2 and 4.0 < one[0] <= 5.0 and 9.0 < one[1] <= 10.0
+    assert [d for h, d in waits if h == "two.kz"] == []  # another host does not wait

@@ -150,3 +150,44 @@ def test_api_mapping() -> None:
 )
 def test_dates(raw, iso) -> None:
     assert to_iso_utc(raw) == iso
+
+
+def test_skipped_entries_are_reported_not_dropped_silently() -> None:
+    problems: list[str] = []
+    entries = parse_feed(read("feeds/no-link.xml"), BASE + "/feeds/no-link.xml",
+                         problems=problems)
+    assert [e.url for e in entries] == [BASE + "/articles/ru-2.html"]
+    assert problems == ["feed entries without a link: 1 skipped (first: 'Запись без ссылки на "
+                        "статью'); they cannot be stored; ask the site to fix its feed or use "
+                        "kind = listing"]
+    # a clean feed adds nothing
+    parse_feed(read("feeds/ru-rss.xml"), BASE, problems=problems)
+    assert len(problems) == 1
+
+    problems.clear()
+    page = (b"<ul><li class='n'><a href='/a/1.html'>One</a></li>"
+            b"<li class='n'><a href='javascript:void(0)'>Advert</a></li>"
+            b"<li class='n'><span>No link here</span></li></ul>")
+    entries, _ = parse_listing(page, BASE, Selectors(item="li.n"), problems=problems)
+    assert [e.url for e in entries] == [BASE + "/a/1.html"]
+    assert len(problems) == 1
+    assert problems[0].startswith("listing items matched by 'li.n' without a link: 2 skipped "
+                                  "(first: 'Advert')")
+
+    problems.clear()
+    doc = (b'{"items": [{"url": "/a/1"}, {"title": "no url"}, "junk", {"url": ""}]}')
+    entries = parse_api(doc, BASE, ApiMapping(items="items", link="url"), problems=problems)
+    assert [e.url for e in entries] == [BASE + "/a/1"]
+    assert problems == [
+        "API items without a link from api.link = 'url': 2 skipped; check api.link in "
+        "sources.toml",
+        "entries of api.items = 'items' that are not JSON objects: 1 skipped; check api.items "
+        "in sources.toml"]
+
+    problems.clear()
+    sitemap = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><!-- c -->'
+               b"<url><loc>https://x.kz/1</loc></url><url><lastmod>2026-11-01</lastmod></url>"
+               b"</urlset>")
+    entries, _ = parse_sitemap(sitemap, BASE, problems=problems)
+    assert [e.url for e in entries] == ["https://x.kz/1"]
+    assert len(problems) == 1 and problems[0].startswith("sitemap entries without <loc>: 1 ")
