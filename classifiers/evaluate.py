@@ -255,11 +255,11 @@ def cross_validate_seeds(k: int = 5, shared_dir: str | Path | None = None, seed:
 TEST_PATH = DEV_PATH.parent.parent / "test" / "testset.jsonl"
 
 
-def evaluate_pipeline(rows: Sequence[dict]) -> dict:
+def evaluate_pipeline(rows: Sequence[dict], models_dir: str | Path | None = None) -> dict:
     """The judged figures, computed from exactly what `mediamon analyze` outputs."""
     from classifiers.pipeline import Analyzer, Record
 
-    analyzer = Analyzer.load()
+    analyzer = Analyzer.load(models_dir)
     records = [Record(id=r.get("id", i), title=r.get("title", ""), text=r.get("text", ""))
                for i, r in enumerate(rows)]
     t0 = time.perf_counter()
@@ -309,7 +309,7 @@ def evaluate(dev_path: str | Path | None = None, shared_dir: str | Path | None =
     for name, p in (("dev", path), ("test", TEST_PATH)):
         prow = _dev_rows(p)
         if prow:
-            report["pipeline"][name] = {"path": str(p), **evaluate_pipeline(prow)}
+            report["pipeline"][name] = {"path": str(p), **evaluate_pipeline(prow, models_dir)}
     report["shared"] = evaluate_shared(shared_data_dir(shared_dir), topics, tone)
     if cross_validate:
         report["seeds_cv"] = cross_validate_seeds(shared_dir=shared_dir)

@@ -53,8 +53,9 @@ class Analyzer:
         self.tone = tone
 
     @classmethod
-    def load(cls) -> Analyzer:
-        return cls(TopicModel.load(), ToneModel.load())
+    def load(cls, models_dir=None) -> Analyzer:
+        """The committed models, or those written by `mediamon train --out models_dir`."""
+        return cls(TopicModel.load(models_dir), ToneModel.load(models_dir))
 
     def analyze(self, record: Record) -> dict:
         return self.analyze_many([record])[0]

@@ -391,7 +391,8 @@ def _corrections_as_examples(store) -> list[dict]:
 def cmd_eval(ctx: Context, args) -> int:
     from classifiers.evaluate import evaluate, format_report
 
-    report = evaluate(dev_path=Path(args.dev) if args.dev else None)
+    report = evaluate(dev_path=Path(args.dev) if args.dev else None, models_dir=args.models,
+                      cross_validate=args.cv)
     if args.json:
         _print_json(report)
     else:
@@ -472,6 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("eval", help="print per-classifier figures on the development sets")
     v.add_argument("--dev", help="development set (JSON lines) instead of the shipped one")
+    v.add_argument("--models", help="evaluate models written by `train --out DIR` instead")
+    v.add_argument("--cv", action="store_true", help="also 5-fold cross-validation on the seeds (slow)")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_eval)
 
