@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from classifiers.features import SENTENCE_CHARS, doc_features
 from classifiers.gazetteer import Mention, find_agencies, find_regions
 from classifiers.language import detect_language
 from classifiers.tone import ToneModel
@@ -32,13 +33,22 @@ class Record:
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence that holds text[start:end]."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    """The sentence that holds text[start:end] (looking at most SENTENCE_CHARS either side,
+    so a long text with many mentions stays linear)."""
+    lo = max(0, start - SENTENCE_CHARS)
+    left = lo
+    for m in _SENTENCE_END.finditer(text, lo, start):
         left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    right = m.start() if m else len(text)
+    hi = min(len(text), end + SENTENCE_CHARS)
+    m = _SENTENCE_END.search(text, end, hi)
+    right = m.start() if m else hi
     return text[left:right].strip()
+
+
+def _full_text(record: Record) -> str:
+    """Title and text joined by one newline, unstripped: mention offsets past the title's
+    length + 1 count in the text, those before it in the title."""
+    return f"{record.title}\n{record.text}" if record.title else record.text
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -63,14 +73,14 @@ class Analyzer:
     def analyze_many(self, records: Sequence[Record]) -> list[dict]:
         if not records:
             return []
-        full_texts = [f"{r.title}\n{r.text}".strip() for r in records]
+        full_texts = [_full_text(r) for r in records]
         languages = [detect_language(t) for t in full_texts]
-        topic_results = self.topics.predict_many(
-            [(r.title, r.text, lang.code) for r, lang in zip(records, languages, strict=True)]
-        )
-        tone_results = self.tone.predict_many(
-            full_texts, languages=[lang.code for lang in languages]
-        )
+        # one featurisation per item serves both models
+        forms: list[dict[str, str]] = [{} for _ in records]
+        feats = [doc_features(r.title, r.text, lang.code, f)
+                 for r, lang, f in zip(records, languages, forms, strict=True)]
+        topic_results = self.topics.predict_features(feats, forms)
+        tone_results = self.tone.predict_features(feats, forms)
         out = []
         for record, text, lang, topic, tone in zip(
             records, full_texts, languages, topic_results, tone_results, strict=True

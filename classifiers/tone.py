@@ -9,6 +9,7 @@ achievements, help delivered → positive; routine announcements → neutral.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +78,17 @@ class ToneModel:
             if not body:
                 title, body = "", title
             feats.append(doc_features(title, body, lang, f))
+        return self.predict_features(feats, forms)
+
+    def predict_features(self, feats: Sequence[Counter[str]], forms: Sequence[dict[str, str]]
+                         ) -> list[ToneResult]:
+        """Predict from :func:`classifiers.features.doc_features` output (and its ``forms``),
+        so a caller that also runs the topic model featurises each item only once."""
+        if not feats:
+            return []
         x = self.model.featurizer.transform(feats)
         z = self.model.decision(x)
-        return [self._result(_row(x, i), z[i], forms[i]) for i in range(len(texts))]
+        return [self._result(_row(x, i), z[i], forms[i]) for i in range(len(feats))]
 
     def _result(self, row, z: np.ndarray, forms: dict[str, str]) -> ToneResult:
         p = np.exp(z - z.max())

@@ -7,6 +7,7 @@ secondary topics. ``other`` is returned when no topic is convincing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,13 +99,22 @@ class TopicModel:
             return []
         forms: list[dict[str, str]] = [{} for _ in rows]
         feats = [doc_features(t, x, lang, f) for (t, x, lang), f in zip(rows, forms, strict=True)]
+        return self.predict_features(feats, forms)
+
+    def predict_features(
+        self, feats: Sequence[Counter[str]], forms: Sequence[dict[str, str]]
+    ) -> list[TopicResult]:
+        """Predict from :func:`classifiers.features.doc_features` output (and its ``forms``),
+        so a caller that also runs the tone model featurises each item only once."""
+        if not feats:
+            return []
         x = self.model.featurizer.transform(feats)
         z = self.model.decision(x)
         k = self._k
         soft = _softmax(z[:, :k])
         ovr = _sigmoid(z[:, k:])
         out = []
-        for i in range(len(rows)):
+        for i in range(len(feats)):
             foreign = _foreign_only(feats[i], forms[i]) if self.foreign_rule else []
             out.append(self._result(_row(x, i), soft[i], ovr[i], forms[i], foreign))
         return out

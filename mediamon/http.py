@@ -256,7 +256,7 @@ def describe_exception(exc: BaseException, host: str, settings: CrawlSettings) -
             return (f"the TLS certificate of {host} is not trusted ({msg}); set [crawler] "
                     "ca_bundle to the national certification authority's root (PEM)")
         if any(h in low for h in _DNS_HINTS):
-            return f"host {host} not found (DNS lookup failed); check the URL in sources.toml"
+            return f"host {host} not found (DNS lookup failed); check the URL in sources.toml, or this computer's internet connection and proxy"
         if "refused" in low:
             return (f"connection refused by {host}; the site is down or the port is wrong, "
                     "check the URL or try later")
