@@ -32,6 +32,7 @@ from classifiers.train import (
     read_jsonl,
     rusentne_rows,
     shared_data_dir,
+    shared_hint,
     sib_examples,
     tone_training_set,
     topic_training_set,
@@ -177,7 +178,7 @@ def evaluate_rules(rows: Sequence[dict]) -> dict:
 def evaluate_shared(data: Path | None, topics: TopicModel, tone: ToneModel,
                     kazsandra_limit: int = 4000) -> dict:
     if data is None:
-        return {"skipped": "shared data not found (set MEDIAMON_SHARED)"}
+        return {"skipped": shared_hint()}
     out: dict = {}
     test = [(s, lab) for s, lab in osc_rows(data) if is_held_out(s)]
     if test:

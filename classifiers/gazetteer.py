@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -497,12 +498,13 @@ def _raw_matches(w: _Words, matcher: _Matcher) -> list[tuple[int, int, _Phrase]]
 def _resolve(cands: list[tuple[int, int, _Phrase]]) -> list[tuple[int, int, _Phrase]]:
     """Longest first, then leftmost; non-overlapping."""
     cands = sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # word positions already covered (linear in long texts)
     out = []
     for c in cands:
-        if any(c[0] < e and s < c[1] for s, e in taken):
+        span = range(c[0], c[1])
+        if any(k in taken for k in span):
             continue
-        taken.append((c[0], c[1]))
+        taken.update(span)
         out.append(c)
     return sorted(out, key=lambda c: c[0])
 
@@ -551,7 +553,7 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
     ]
 
     # аким/әкім (or a regional управление/басқарма) next to a region's own name → its akimat
-    akim_hits: list[tuple[int, int, str]] = []
+    akim_hits: list[tuple[int, int, str, str]] = []  # (i, j, akimat id, via)
     n = len(w.skels)
     for i0, j0, ph in regions:
         if ph.id not in g.akimat_of_region:
@@ -561,7 +563,7 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
         while k >= max(0, i0 - 4) and w.soft[k + 1] and not w.skels[k].startswith(_VILLAGE):
             if _is_akim(g, w.skels[k]) or (
                     _is_unit(g, w.skels[k]) and not _unit_blocked(g, w, k + 1, i0)):
-                found = (k, j0)
+                found = (k, j0, k)
                 break
             k -= 1
         if found is None:
@@ -569,25 +571,27 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
             while k < min(n, j0 + 3) and w.soft[k] and not w.skels[k].startswith(_VILLAGE):
                 if _is_akim(g, w.skels[k]) or (
                         _is_unit(g, w.skels[k]) and not _unit_blocked(g, w, j0, k)):
-                    found = (i0, k + 1)
+                    found = (i0, k + 1, k)
                     break
                 k += 1
         if found is not None:
-            akim_hits.append((found[0], found[1], g.akimat_of_region[ph.id]))
+            via = "akim" if _is_akim(g, w.skels[found[2]]) else "regional department"
+            akim_hits.append((found[0], found[1], g.akimat_of_region[ph.id], via))
 
     # any other аким/акимат/әкімдік word → the akimat of the nearest region mention (local
     # akimats of towns and districts belong to their region's akimat for the analysts)
-    used = {k for i, j, _ in akim_hits for k in range(i, j)}
+    used = {k for i, j, _, _ in akim_hits for k in range(i, j)}
     region_starts = [(i0, ph.id) for i0, _, ph in regions if ph.id in g.akimat_of_region]
     if region_starts:
+        start_words = [r[0] for r in region_starts]  # ascending: regions are in text order
         for k in range(n):
             if k in used or not _is_akim(g, w.skels[k]):
                 continue
             if k > 0 and w.skels[k - 1].startswith(_VILLAGE):
                 continue  # ауыл әкімі, сельский аким: a village, not the region
-            before = [r for r in region_starts if r[0] < k]
-            target = before[-1][1] if before else region_starts[0][1]
-            akim_hits.append((k, k + 1, g.akimat_of_region[target]))
+            before = bisect_left(start_words, k)  # how many region mentions start before k
+            target = region_starts[before - 1][1] if before else region_starts[0][1]
+            akim_hits.append((k, k + 1, g.akimat_of_region[target], "akim (nearest region)"))
 
     def mention(kind: str, i: int, j: int, ident: str, via: str) -> Mention:
         s, e = w.starts[i], w.ends[j - 1]
@@ -595,11 +599,16 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
 
     agency_mentions = [mention("agency", i, j, ph.id, ph.via) for i, j, ph in agencies]
     covered = {(m.id, m.start) for m in agency_mentions}
-    for i, j, ident in akim_hits:
-        m = mention("agency", i, j, ident, "akim" if j - i > 1 else "akim (nearest region)")
-        if not any(x.id == ident and x.start < m.end and m.start < x.end
-                   for x in agency_mentions) and (ident, m.start) not in covered:
+    # word positions each agency id already covers: an akim hit overlapping one is a repeat
+    words_of: dict[str, set[int]] = {}
+    for i, j, ph in agencies:
+        words_of.setdefault(ph.id, set()).update(range(i, j))
+    for i, j, ident, via in akim_hits:
+        m = mention("agency", i, j, ident, via)
+        own = words_of.setdefault(ident, set())
+        if not any(k in own for k in range(i, j)) and (ident, m.start) not in covered:
             agency_mentions.append(m)
+            own.update(range(i, j))
     agency_mentions.sort(key=lambda m: (m.start, m.end))
     region_mentions = [mention("region", i, j, ph.id, ph.via) for i, j, ph in regions]
     return tuple(agency_mentions), tuple(region_mentions), anchor

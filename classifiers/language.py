@@ -84,46 +84,66 @@ _EN_FUNC = frozenset(
 _EN_SUFFIX = ("tion", "ing", "ed", "ment", "ness", "ity", "ous", "ive", "ers")
 
 
-def _word_scores(words: list[str], acc: dict[str, float], hits: dict[str, int]) -> None:
+# what each kind of cue is, for the evidence an analyst reads
+_CUE_NAMES = {
+    "kk letters": "words with Kazakh letters",
+    "kk words": "Kazakh function words",
+    "ru words": "Russian function words",
+    "ru letters": "words with ё ъ щ э (rare in Kazakh)",
+    "ru endings": "Russian endings",
+    "kk endings": "Kazakh suffixes",
+    "kk Latin letters": "words with Kazakh Latin letters",
+    "kk q": "Latin words with q (not qu)",
+    "kk Latin words": "Kazakh Latin function words",
+    "en words": "English function words",
+    "kk Latin endings": "Kazakh Latin suffixes",
+    "en endings": "English endings",
+}
+_NAMES = {"kk": "Kazakh", "kk-Latn": "Kazakh in Latin script", "ru": "Russian", "en": "English"}
+_SAMPLES = 4
+
+
+def _word_scores(words: list[str], acc: dict[str, float], hits: dict[str, int],
+                 samples: dict[str, list[str]] | None = None) -> None:
+    """Add each word's cue to ``acc`` (score per language) and ``hits`` (count per cue);
+    ``samples`` gets the first few words of each cue."""
     for w in words:
+        cue: tuple[str, str, float] | None = None  # (language, cue, weight)
         if "\u0400" <= w[0] <= "\u04ff":
             if not _KK_LETTERS.isdisjoint(w):
-                acc["kk"] += 2.0
-                hits["kk letters"] += 1
+                cue = ("kk", "kk letters", 2.0)
             elif w in _KK_FUNC:
-                acc["kk"] += 1.5
-                hits["kk words"] += 1
+                cue = ("kk", "kk words", 1.5)
             elif w in _RU_FUNC:
-                acc["ru"] += 1.5
-                hits["ru words"] += 1
+                cue = ("ru", "ru words", 1.5)
             elif not _RU_LETTERS.isdisjoint(w):
-                acc["ru"] += 1.0
-                hits["ru letters"] += 1
+                cue = ("ru", "ru letters", 1.0)
             elif len(w) > 4 and w.endswith(_RU_SUFFIX):
-                acc["ru"] += 0.7
-                hits["ru endings"] += 1
+                cue = ("ru", "ru endings", 0.7)
             elif len(w) > 4 and w.endswith(_KK_SUFFIX):
-                acc["kk"] += 0.7
-                hits["kk endings"] += 1
+                cue = ("kk", "kk endings", 0.7)
         elif w[0] <= "\u024f":
             if not _KK_LATIN_LETTERS.isdisjoint(w):
-                acc["kk-Latn"] += 2.0
-                hits["kk Latin letters"] += 1
+                cue = ("kk-Latn", "kk Latin letters", 2.0)
             elif "q" in w and "qu" not in w:
-                acc["kk-Latn"] += 2.0
-                hits["kk q"] += 1
+                cue = ("kk-Latn", "kk q", 2.0)
             elif w in _KKL_FUNC:
-                acc["kk-Latn"] += 1.5
-                hits["kk Latin words"] += 1
+                cue = ("kk-Latn", "kk Latin words", 1.5)
             elif w in _EN_FUNC:
-                acc["en"] += 1.5
-                hits["en words"] += 1
+                cue = ("en", "en words", 1.5)
             elif len(w) > 4 and w.endswith(_KKL_SUFFIX):
-                acc["kk-Latn"] += 0.7
-                hits["kk Latin endings"] += 1
+                cue = ("kk-Latn", "kk Latin endings", 0.7)
             elif len(w) > 4 and w.endswith(_EN_SUFFIX):
-                acc["en"] += 0.7
-                hits["en endings"] += 1
+                cue = ("en", "en endings", 0.7)
+        if cue is None:
+            continue
+        lang, key, weight = cue
+        acc[lang] += weight
+        hits[key] += 1
+        if samples is not None:
+            seen = samples.setdefault(key, [])
+            if len(seen) < _SAMPLES and w not in seen:
+                seen.append(w)
 
 
 def _decide(acc: dict[str, float], cyr: bool) -> str:
@@ -178,13 +198,18 @@ def detect_language(text: str) -> LanguageResult:
                        "kk endings", "kk Latin letters", "kk q", "kk Latin words", "en words",
                        "kk Latin endings", "en endings")
     }
-    _word_scores(_WORD.findall(head), total, hits)
+    samples: dict[str, list[str]] = {}
+    _word_scores(_WORD.findall(head), total, hits, samples)
     code = _decide(total, cyr)
+    rival = ("ru" if code == "kk" else "kk") if cyr else ("en" if code == "kk-Latn" else "kk-Latn")
     if total[code] == 0.0:
         evidence = [f"no language cues; {'Cyrillic' if cyr else 'Latin'} script"]
         code = "ru" if cyr else "en"
     else:
-        evidence = [f"{k}: {v}" for k, v in hits.items() if v]
+        evidence = [f"{_CUE_NAMES[k]} ×{v}: {', '.join(samples.get(k, []))}"
+                    for k, v in hits.items() if v]
+        evidence.append(f"→ {_NAMES[code]}: cue score {total[code]:.1f} against "
+                        f"{total[rival]:.1f} for {_NAMES[rival]}")
     # code-switching: share of letters in sentences whose own language differs
     letters = other = 0
     for m in _SENTENCE.finditer(text):
@@ -201,5 +226,6 @@ def detect_language(text: str) -> LanguageResult:
     if mixed:
         evidence.append(f"code-switched: {other}/{letters} letters in another language")
     scores = {k: round(v, 2) for k, v in total.items() if v}
-    evidence.insert(0, f"script: {n_cyr} Cyrillic, {n_lat} Latin letters (first {len(head)})")
+    evidence.insert(0, f"script: {n_cyr} Cyrillic and {n_lat} Latin letters in the first "
+                       f"{len(head)} characters")
     return LanguageResult(code, mixed, scores, evidence)

@@ -16,7 +16,7 @@ from classifiers.gazetteer import Mention, find_agencies, find_regions
 from classifiers.language import detect_language
 from classifiers.tone import ToneModel
 from classifiers.topics import TopicModel
-from classifiers.wires import about_kazakhstan, find_foreign_wire
+from classifiers.wires import WireResult, about_kazakhstan, find_foreign_wire
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -118,10 +118,12 @@ class Analyzer:
                 "language": list(lang.evidence),
                 "topics": {k: list(v) for k, v in topic.explanation.items()},
                 "tone": list(tone.terms),
-                "agencies": [f"{m['text']} → {m['agency']} ({m['via']})" for m in agency_mentions],
-                "regions": [f"{m['text']} → {m['region']} ({m['via']})" for m in region_mentions],
+                "agencies": [f"«{m['text']}» → {m['agency']} (matched as {m['via']}; tone of "
+                             f"its sentence: {m['tone']})" for m in agency_mentions],
+                "regions": [f"«{m['text']}» → {m['region']} (matched as {m['via']})"
+                            for m in region_mentions],
                 "about_kazakhstan": list(about_evidence),
-                "foreign_wire": wire.text if wire else None,
+                "foreign_wire": _wire_phrase(text, wire) if wire else None,
             },
         }
 
@@ -129,6 +131,25 @@ class Analyzer:
         sentence = _sentence_around(text, m.start, m.end)
         tone = self.tone.predict_sentence(sentence)
         return {**_mention_dict(m, offset), "tone": tone.label}
+
+
+def _wire_phrase(text: str, wire: WireResult) -> str:
+    """«передает агентство Reuters» → Reuters: the attribution as written, cue included."""
+    lo, hi = wire.start, wire.end
+    if wire.pattern not in ("dateline", "title prefix"):
+        before = text.rfind(wire.pattern, max(0, lo - 80), lo)
+        if before >= 0:
+            lo = before
+        else:
+            after = text.find(wire.pattern, hi, hi + 80)
+            if after >= 0:
+                hi = after + len(wire.pattern)
+        how = "attributed"
+    else:  # «Reuters: …» at the start of a line; «Лондон (Reuters) –»
+        how = wire.pattern
+        lo, hi = (lo, hi + 1) if how == "title prefix" else (max(0, lo - 1), hi + 1)
+    phrase = " ".join(text[lo:hi].split())
+    return f"«{phrase}» → {wire.name} ({how})"
 
 
 def _mention_dict(m: Mention, offset: int) -> dict:

@@ -96,11 +96,7 @@ class Example:
 
 def shared_data_dir(shared_dir: str | Path | None = None) -> Path | None:
     """``<repo>/../shared/data`` or ``$MEDIAMON_SHARED`` (the shared dir or its data dir)."""
-    base = Path(shared_dir) if shared_dir else None
-    if base is None and os.environ.get("MEDIAMON_SHARED"):
-        base = Path(os.environ["MEDIAMON_SHARED"])
-    if base is None:
-        base = REPO_DIR.parent / "shared"
+    base = _shared_base(shared_dir)
     for cand in (base / "data", base):
         if (cand / "opensentimentcorpus_ru").is_dir() or (cand / "README.md").is_file() and (
             cand.name == "data"
@@ -109,11 +105,42 @@ def shared_data_dir(shared_dir: str | Path | None = None) -> Path | None:
     return None
 
 
+def _shared_base(shared_dir: str | Path | None = None) -> Path:
+    """The shared folder to look in: the argument, else $MEDIAMON_SHARED, else ../shared."""
+    if shared_dir:
+        return Path(shared_dir)
+    if os.environ.get("MEDIAMON_SHARED"):
+        return Path(os.environ["MEDIAMON_SHARED"])
+    return REPO_DIR.parent / "shared"
+
+
+def shared_hint(shared_dir: str | Path | None = None) -> str:
+    """Where the shared data was looked for, and how to point at it: for messages."""
+    return (f"no shared data in {_shared_base(shared_dir)}; set MEDIAMON_SHARED to the shared "
+            "folder")
+
+
+def left_out(shared_dir: str | Path | None = None) -> list[str]:
+    """Notes naming the training sources that are absent (empty when all are present)."""
+    notes = []
+    if shared_data_dir(shared_dir) is None:
+        notes.append(f"{shared_hint(shared_dir)}: trained without OpenSentimentCorpus and "
+                     "RuSentNE-2023 (Russian news tone), KazSAnDRA and the QazNLTK lexicon "
+                     "(Kazakh tone) and SIB-200 (topics)")
+    if programme_path(shared_dir) is None:
+        notes.append(f"programme text {PROGRAMME_NAME} not found under "
+                     f"{_shared_base(shared_dir)}: trained without its section paragraphs")
+    return notes
+
+
 def programme_path(shared_dir: str | Path | None = None) -> Path | None:
+    """The programme text beside the shared data (``<shared>/programme/``), or None."""
+    base = _shared_base(shared_dir)
     data = shared_data_dir(shared_dir)
-    for cand in ([data.parent / "programme" / PROGRAMME_NAME] if data else []) + [
-        REPO_DIR.parent / "shared" / "programme" / PROGRAMME_NAME
-    ]:
+    cands = [base / "programme" / PROGRAMME_NAME, base.parent / "programme" / PROGRAMME_NAME]
+    if data is not None:
+        cands.insert(0, data.parent / "programme" / PROGRAMME_NAME)
+    for cand in cands:
         if cand.is_file():
             return cand
     return None
@@ -486,6 +513,7 @@ def train_all(out_dir: str | Path | None = None, shared_dir: str | Path | None =
                                                  .items()))},
         "tone": {"examples": _counts(tone_set),
                  "label_counts": dict(sorted(Counter(e.tone for e in tone_set).items()))},
+        "left_out": left_out(shared_dir),
         "warnings": warnings,
     }
     report["topics"]["artifact"] = save_linear(topic_model, out, "topics", prune=0.02)
@@ -505,6 +533,8 @@ def format_report(report: dict) -> str:
         part = report[name]
         src = ", ".join(f"{k}={v}" for k, v in part["examples"].items())
         lines.append(f"  {name}: {src}; artifact {part['artifact']}")
+    for note in report.get("left_out", []):
+        lines.append(f"  note: {note}")
     for w in report["warnings"]:
         lines.append(f"  warning: {w}")
     return "\n".join(lines)

@@ -20,24 +20,136 @@ _worker: Analyzer | None = None
 
 
 class AnalysisInputError(ValueError):
-    """A line of `mediamon analyze` input that cannot be read."""
+    """A line of `mediamon analyze` input that cannot be read; ``item_id`` when it could be."""
+
+    def __init__(self, message: str, item_id: Any = None) -> None:
+        super().__init__(message)
+        self.item_id = item_id
 
 
-def parse_record(line: str, lineno: int) -> Record:
-    """One JSON line {"id","title","text","url","published"} → Record (title/url/published optional)."""
+def _decode(line: str | bytes, lineno: int) -> str:
+    """A stdin line as text: UTF-8; a byte-order mark (files joined with cat) is dropped."""
+    if isinstance(line, str):
+        return line.removeprefix("\ufeff")
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        item_id = None
+        try:  # the id may still be readable around the bad bytes
+            obj = json.loads(line.decode("utf-8", errors="replace"))
+            if isinstance(obj, dict) and _valid_id(obj.get("id")):
+                item_id = obj["id"]
+        except json.JSONDecodeError:
+            pass
+        raise AnalysisInputError(
+            f"line {lineno}{_id_note(item_id)}: not UTF-8 text (byte 0x{line[exc.start]:02x} at "
+            f"byte {exc.start + 1}); send the input as UTF-8", item_id) from None
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _id_note(item_id: Any) -> str:
+    return "" if item_id is None else f" (id {item_id!r})"
+
+
+def parse_record(line: str | bytes, lineno: int) -> Record:
+    """One JSON line {"id","title","text","url","published"} → Record (title/url/published optional).
+
+    Raises AnalysisInputError naming the line (and the id, when it can be read).
+    """
+    line = _decode(line, lineno)
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise AnalysisInputError(f"line {lineno}: not valid JSON ({exc.msg}); send one JSON object per line") from None
+        raise AnalysisInputError(f"line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
+                                 "send one JSON object per line") from None
     if not isinstance(obj, dict):
         raise AnalysisInputError(f"line {lineno}: expected a JSON object with \"id\" and \"text\"")
     if "id" not in obj:
         raise AnalysisInputError(f"line {lineno}: the field \"id\" is missing")
+    item_id = obj["id"]
+    if not _valid_id(item_id):
+        raise AnalysisInputError(f"line {lineno}: the field \"id\" must be a string or a number, "
+                                 f"not {json.dumps(item_id)[:40]}")
+    where = f"line {lineno}{_id_note(item_id)}"
     text = obj.get("text")
-    title = obj.get("title") or ""
-    if not isinstance(text, str) or not (text.strip() or str(title).strip()):
-        raise AnalysisInputError(f"line {lineno} (id {obj['id']!r}): the field \"text\" must be a non-empty string")
-    return Record(id=obj["id"], title=str(title), text=text, url=obj.get("url"), published=obj.get("published"))
+    title = obj.get("title")
+    if title is None:
+        title = ""
+    if not isinstance(title, str):
+        raise AnalysisInputError(f"{where}: the field \"title\" must be a string", item_id)
+    if not isinstance(text, str):
+        raise AnalysisInputError(f"{where}: the field \"text\" must be a string "
+                                 f"({'missing' if text is None else type(text).__name__})", item_id)
+    if not (text.strip() or title.strip()):
+        raise AnalysisInputError(f"{where}: \"title\" and \"text\" are both empty; "
+                                 "there is nothing to analyse", item_id)
+    return Record(id=item_id, title=title, text=text, url=obj.get("url"),
+                  published=obj.get("published"))
+
+
+LABEL_KINDS = ("primary_topic", "topic", "tone", "agency", "region", "about_kazakhstan",
+               "foreign_wire", "language")
+MULTI_VALUED = frozenset({"topic", "agency", "region"})  # `correct` takes "a,b" for these
+NO_WIRE = "none"  # an analyst's "this item relies on no foreign outlet"
+
+
+class LabelValueError(ValueError):
+    """An analyst's label value that is not one of the accepted values of its kind."""
+
+
+def accepted_values(kind: str) -> list[str]:
+    """The values an analyst may give a label of ``kind``."""
+    if kind in ("primary_topic", "topic"):
+        from classifiers.taxonomy import load_taxonomy
+
+        return list(load_taxonomy().ids)
+    if kind == "tone":
+        return ["positive", "neutral", "negative"]
+    if kind == "agency":
+        from classifiers.gazetteer import agency_names
+
+        return list(agency_names())
+    if kind == "region":
+        from classifiers.gazetteer import region_names
+
+        return list(region_names())
+    if kind == "about_kazakhstan":
+        return ["true", "false"]
+    if kind == "foreign_wire":
+        from classifiers.wires import FOREIGN_OUTLETS
+
+        return [*FOREIGN_OUTLETS, NO_WIRE]
+    if kind == "language":
+        from classifiers.language import LANGUAGES
+
+        return list(LANGUAGES)
+    raise LabelValueError(f"unknown label kind {kind!r}; use one of: {', '.join(LABEL_KINDS)}")
+
+
+def check_label_value(kind: str, value: str) -> list[str]:
+    """The value(s) of an analyst's label, spelt as stored; LabelValueError names the accepted
+    values (and the closest one) when a value is unknown. Multi-valued kinds take "a,b"."""
+    import difflib
+
+    accepted = accepted_values(kind)
+    by_fold = {v.casefold(): v for v in accepted}
+    by_fold.update({"yes": "true", "no": "false"} if kind == "about_kazakhstan" else {})
+    parts = [v.strip() for v in value.split(",")] if kind in MULTI_VALUED else [value.strip()]
+    out = []
+    for part in parts:
+        known = by_fold.get(part.casefold())
+        if known is None:
+            close = difflib.get_close_matches(part.casefold(), list(by_fold), n=1, cutoff=0.6)
+            hint = f"did you mean {by_fold[close[0]]!r}? " if close else ""
+            raise LabelValueError(f"{part!r} is not a known {kind} value; {hint}accepted values: "
+                                  f"{', '.join(accepted)}")
+        out.append(known)
+    if not out:
+        raise LabelValueError(f"give a {kind} value; accepted values: {', '.join(accepted)}")
+    return list(dict.fromkeys(out))
 
 
 def labels_for_store(result: dict) -> tuple[list[dict], list[dict]]:
@@ -55,10 +167,13 @@ def labels_for_store(result: dict) -> tuple[list[dict], list[dict]]:
     for topic in result["topics"]:
         labels.append({"kind": "topic", "value": topic, "score": result["topic_scores"].get(topic),
                        "explanation": expl.get("topics", {}).get(topic)})
+    # an agency or region label is explained by its matched mentions (with what matched)
     for agency in result["agencies"]:
-        labels.append({"kind": "agency", "value": agency, "score": None, "explanation": None})
+        labels.append({"kind": "agency", "value": agency, "score": None,
+                       "explanation": _mentions_of(result["agency_mentions"], "agency", agency)})
     for region in result["regions"]:
-        labels.append({"kind": "region", "value": region, "score": None, "explanation": None})
+        labels.append({"kind": "region", "value": region, "score": None,
+                       "explanation": _mentions_of(result["region_mentions"], "region", region)})
     if result["foreign_wire"]:
         labels.append({"kind": "foreign_wire", "value": result["foreign_wire"], "score": None,
                        "explanation": expl.get("foreign_wire")})
@@ -72,6 +187,17 @@ def labels_for_store(result: dict) -> tuple[list[dict], list[dict]]:
         for m in result["region_mentions"]
     ]
     return labels, mentions
+
+
+def _mentions_of(mentions: list[dict], key: str, ident: str) -> list[str]:
+    """«text» (matched as VIA, in the title/text at START) for each mention of ``ident``."""
+    out = []
+    for m in mentions:
+        if m[key] == ident:
+            tone = f"; tone of its sentence: {m['tone']}" if m.get("tone") else ""
+            out.append(f"«{m['text']}» (matched as {m['via']}, {m['field']} "
+                       f"characters {m['start']}–{m['end']}{tone})")
+    return out
 
 
 def analyze_inserted(store, analyzer: Analyzer, inserted: Sequence[tuple[int, Item]]) -> int:
@@ -119,8 +245,9 @@ def _analyze_chunk(records: list[Record]) -> list[dict]:
     return _worker.analyze_many(records)
 
 
-def _chunks(lines: Iterable[str], errors: list[tuple[int, str]]) -> Iterator[list[tuple[int, Any]]]:
-    """Group input lines into batches of (position, Record | error message)."""
+def _chunks(lines: Iterable[str | bytes], errors: list[AnalysisInputError]
+            ) -> Iterator[list[tuple[int, Any]]]:
+    """Group input lines into batches of (line number, Record | AnalysisInputError)."""
     batch: list[tuple[int, Any]] = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
@@ -128,8 +255,8 @@ def _chunks(lines: Iterable[str], errors: list[tuple[int, str]]) -> Iterator[lis
         try:
             batch.append((lineno, parse_record(line, lineno)))
         except AnalysisInputError as exc:
-            batch.append((lineno, str(exc)))
-            errors.append((lineno, str(exc)))
+            batch.append((lineno, exc))
+            errors.append(exc)
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -137,15 +264,18 @@ def _chunks(lines: Iterable[str], errors: list[tuple[int, str]]) -> Iterator[lis
         yield batch
 
 
-def analyze_stream(inp: IO[str], out: IO[str], *, workers: int | None = None, err: IO[str] | None = None) -> tuple[int, int]:
-    """`mediamon analyze`: JSON lines in, one JSON line out per item, in input order.
+def analyze_stream(inp: IO[str] | IO[bytes], out: IO[str], *, workers: int | None = None,
+                   err: IO[str] | None = None) -> tuple[int, int]:
+    """`mediamon analyze`: JSON lines in (text, or UTF-8 bytes), one JSON line out per item,
+    in input order.
 
-    A bad input line yields {"id": ..., "error": "..."} in its place and a message on ``err``.
-    Returns (analysed, failed).
+    A bad input line yields {"id": <its id or null>, "error": "line N …"} in its place and the
+    same message on ``err``. Returns (analysed, failed).
     """
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    errors: list[tuple[int, str]] = []
+    errors: list[AnalysisInputError] = []
     analysed = 0
+    analyzer = Analyzer.load()  # also fails early, in this process, if the models are missing
 
     def emit(batch: list[tuple[int, Any]], results: list[dict]) -> None:
         nonlocal analysed
@@ -155,13 +285,13 @@ def analyze_stream(inp: IO[str], out: IO[str], *, workers: int | None = None, er
                 out.write(json.dumps(next(it), ensure_ascii=False) + "\n")
                 analysed += 1
             else:
-                out.write(json.dumps({"id": None, "error": rec}, ensure_ascii=False) + "\n")
+                out.write(json.dumps({"id": rec.item_id, "error": str(rec)}, ensure_ascii=False)
+                          + "\n")
                 if err is not None:
                     err.write(f"mediamon analyze: {rec}\n")
 
     batches = _chunks(inp, errors)
     if workers <= 1:
-        analyzer = Analyzer.load()
         for batch in batches:
             emit(batch, analyzer.analyze_many([r for _, r in batch if isinstance(r, Record)]))
         return analysed, len(errors)

@@ -2,7 +2,8 @@
 
 Errors a user can cause end as one readable line on stderr and a non-zero exit code; the
 traceback of an unexpected failure goes to ``mediamon-error.log`` in the data directory.
-Exit codes: 0 done; 1 unexpected error; 2 a user error (bad option, sources.toml, database);
+Exit codes: 0 done; 1 unexpected error; 2 a user error (bad option, sources.toml, database,
+`analyze` input lines that could not be read — each reported in its place);
 3 every source polled or checked failed; 4 `sources check` found some dead sources.
 """
 
@@ -324,10 +325,19 @@ def cmd_extract(ctx: Context, args) -> int:
 
 
 def cmd_analyze(ctx: Context, args) -> int:
+    """Exit 0 when every line was analysed; 2 when some could not be read (each is reported
+    in its place, the others are analysed)."""
     from mediamon.analysis import analyze_stream
 
-    _, failed = analyze_stream(sys.stdin, sys.stdout, workers=args.workers, err=sys.stderr)
-    return 1 if failed else 0
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"--workers must be 1 or more, not {args.workers}")
+    # bytes in, so a line that is not UTF-8 is reported in place instead of ending the run;
+    # UTF-8 out whatever the console's code page
+    inp = getattr(sys.stdin, "buffer", sys.stdin)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    _, failed = analyze_stream(inp, sys.stdout, workers=args.workers, err=sys.stderr)
+    return EXIT_USAGE if failed else 0
 
 
 def cmd_reanalyze(ctx: Context, args) -> int:
@@ -350,11 +360,20 @@ def cmd_correct(ctx: Context, args) -> int:
     store = ctx.store()
     if store.item(args.item_id) is None:
         raise UserError(f"no item with id {args.item_id}; find ids with `mediamon search`")
-    value = None if args.clear else args.value
-    if value is None and not args.clear:
+    if args.clear:
+        values = None
+    elif args.value is None:
         raise UserError("give a VALUE, or --clear to remove the analyst's label")
-    store.set_analyst_label(args.item_id, args.kind, value, note=args.note)
-    print(f"item {args.item_id}: analyst {args.kind} = {value if value is not None else '(removed)'}")
+    else:
+        from mediamon.analysis import LabelValueError, check_label_value
+
+        try:
+            values = check_label_value(args.kind, args.value)
+        except LabelValueError as exc:
+            raise UserError(f"correct {args.kind}: {exc}") from None
+    store.set_analyst_label(args.item_id, args.kind, values, note=args.note)
+    shown = ", ".join(values) if values is not None else "(removed)"
+    print(f"item {args.item_id}: analyst {args.kind} = {shown}")
     return 0
 
 
@@ -380,9 +399,13 @@ def _corrections_as_examples(store) -> list[dict]:
     by_item: dict[int, dict] = {}
     for row in store.analyst_labels():
         ex = by_item.setdefault(row["item_id"], {"title": row.get("title") or "", "text": row.get("text") or ""})
-        if row["kind"] in ("primary_topic", "topic"):
+        if row["kind"] == "primary_topic":  # the analyst's primary wins over a first topic
             ex["primary_topic"] = row["value"]
-            ex.setdefault("topics", []).append(row["value"])
+            ex.setdefault("topics", []).insert(0, row["value"])
+        elif row["kind"] == "topic":
+            ex.setdefault("primary_topic", row["value"])
+            if row["value"] not in ex.setdefault("topics", []):
+                ex["topics"].append(row["value"])
         elif row["kind"] == "tone":
             ex["tone"] = row["value"]
     return [ex for ex in by_item.values() if "primary_topic" in ex or "tone" in ex]
@@ -460,7 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("item_id", type=int)
     k.add_argument("kind", choices=["primary_topic", "topic", "tone", "agency", "region",
                                      "about_kazakhstan", "foreign_wire", "language"])
-    k.add_argument("value", nargs="?")
+    k.add_argument("value", nargs="?", help="a topic, agency or region id, a tone … "
+                   "(several ids for topic/agency/region: a,b); a wrong one lists the accepted")
     k.add_argument("--clear", action="store_true", help="remove the analyst's label of this kind")
     k.add_argument("--note")
     k.set_defaults(func=cmd_correct)
@@ -488,11 +512,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Exceptions whose message is meant for the user (no traceback)."""
+    from classifiers.model_io import ModelFileError
     from mediamon.config import ConfigError
     from mediamon.opml import OpmlError
     from mediamon.store import StoreError
 
-    return (UserError, ConfigError, OpmlError, StoreError)
+    # training's errors can only come from an already imported (and costly: sklearn) module
+    train = sys.modules.get("classifiers.train")
+    training = (train.TrainingDataError,) if train is not None else ()
+    return (UserError, ConfigError, OpmlError, StoreError, ModelFileError, *training)
 
 
 def main(argv: list[str] | None = None) -> int:

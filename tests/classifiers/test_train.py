@@ -85,3 +85,20 @@ def test_missing_artifacts_raise_a_readable_error(tmp_path):
 
     with pytest.raises(ModelFileError, match="run `mediamon train`"):
         TopicModel.load(tmp_path)
+
+
+def test_training_without_shared_data_says_what_it_left_out(tmp_path, no_shared):
+    from classifiers.train import format_report
+
+    report = train_all(out_dir=tmp_path / "m", shared_dir=no_shared, seeds=SEEDS)
+    assert report["shared_data"] == "absent"
+    notes = " ".join(report["left_out"])
+    assert str(no_shared) in notes and "MEDIAMON_SHARED" in notes
+    for source in ("OpenSentimentCorpus", "KazSAnDRA", "SIB-200", "programme text"):
+        assert source in notes
+    assert set(report["topics"]["examples"]) == {"seed", "terms"}  # nothing from ../shared
+    assert "osc" not in report["tone"]["examples"]
+    assert "note: no shared data in" in format_report(report)
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["left_out"] == report["left_out"]
+    assert TopicModel.load(tmp_path / "m").predict("Матч", "Сборная выиграла матч.", "ru").primary
