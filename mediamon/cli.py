@@ -197,6 +197,8 @@ def cmd_sources(ctx: Context, args) -> int:
         return _sources_check(ctx, cfg, args)
     store = ctx.store()
     store.upsert_sources(cfg.sources)
+    if action == "log":
+        return _sources_log(store, cfg, args)
     health = store.all_health()
     if action == "list":
         rows = []
@@ -206,6 +208,8 @@ def cmd_sources(ctx: Context, args) -> int:
                          "languages": list(s.languages), "enabled": s.enabled,
                          "confidence": s.confidence, "health": _health_word(h),
                          "last_success": getattr(h, "last_success", None),
+                         "next_poll": getattr(h, "next_poll", None),
+                         "consecutive_failures": getattr(h, "consecutive_failures", 0),
                          "last_error": getattr(h, "last_error", None), "url": s.url})
         if args.json:
             _print_json(rows)
@@ -219,6 +223,24 @@ def cmd_sources(ctx: Context, args) -> int:
                   + (f": {', '.join(dead)}" if dead else ""))
         return 0
     raise UserError(f"unknown sources action {action!r}")
+
+
+def _sources_log(store, cfg, args) -> int:
+    """`sources log [ID]`: the fetch log, newest first."""
+    if args.id and args.id not in {s.id for s in cfg.sources}:
+        raise UserError(f"unknown source id: {args.id}; see `mediamon sources list`")
+    logs = store.recent_fetches(args.id, limit=args.limit)
+    if args.json:
+        _print_json([log.__dict__ for log in logs])
+        return 0
+    for log in logs:
+        status = "304" if log.not_modified else (str(log.status) if log.status else "---")
+        line = (f"{log.started[:19]}  {log.source_id:<24} {status:>3}  {log.items_new:>3} new "
+                f"{log.items_seen:>4} seen  {log.bytes / 1024:>7.1f} KB  {log.duration_ms:>6} ms")
+        print(line + (f"  {log.error}" if log.error else ""))
+    if not logs:
+        print("no fetches yet: run `mediamon crawl`")
+    return 0
 
 
 def _sources_check(ctx: Context, cfg, args) -> int:
@@ -448,6 +470,10 @@ def build_parser() -> argparse.ArgumentParser:
     ss = s.add_subparsers(dest="sources_action", required=True, metavar="ACTION")
     sl = ss.add_parser("list", help="sources with their health")
     sl.add_argument("--json", action="store_true")
+    sg = ss.add_parser("log", help="the fetch log: status, new/seen items, bytes, duration, error")
+    sg.add_argument("id", nargs="?", metavar="ID")
+    sg.add_argument("--limit", type=int, default=30)
+    sg.add_argument("--json", action="store_true")
     sc = ss.add_parser("check", help="validate sources.toml and probe sources now")
     sc.add_argument("ids", nargs="*", metavar="ID")
     sc.add_argument("--json", action="store_true", help="one JSON list of verdicts")

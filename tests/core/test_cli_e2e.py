@@ -126,6 +126,17 @@ def test_crawl_search_stats_and_dead_source(home, capsys, site):
     assert "DEAD" in line
     assert "1 dead: gone" in out
 
+    # the fetch log shows each poll: 304s for unchanged feeds, the 404 with its error
+    code, out, _ = run(capsys, *base, "sources", "log", "--limit", "100")
+    assert code == 0
+    assert any(" dala-ru " in row and " 304 " in row for row in out.splitlines())
+    gone_rows = [row for row in out.splitlines() if " gone " in row]
+    assert len(gone_rows) == 4 and all("404" in row for row in gone_rows)
+    code, out, _ = run(capsys, *base, "sources", "log", "gone", "--json")
+    logs = json.loads(out)
+    assert code == 0 and {entry["source_id"] for entry in logs} == {"gone"}
+    assert all(entry["error"] for entry in logs)
+
 
 def test_search_finds_word_forms(home, capsys):
     root, sources = home
