@@ -308,6 +308,38 @@ def cmd_search(ctx: Context, args) -> int:
     return 0
 
 
+LABEL_ORDER = ("language", "primary_topic", "topic", "tone", "agency", "region",
+               "about_kazakhstan", "foreign_wire")
+
+
+def cmd_show(ctx: Context, args) -> int:
+    """`show ITEM`: one item with its labels (analyst's first) and why each was given."""
+    store = ctx.store()
+    item = store.item(args.item_id)
+    if item is None:
+        raise UserError(f"no item with id {args.item_id}; find ids with `mediamon search`")
+    labels = store.effective_labels(args.item_id)
+    if args.json:
+        _print_json({**item, "effective_labels": labels})
+        return 0
+    print(f"[{item['id']}] {item.get('title') or '(no title)'}")
+    print(f"  {item.get('source_id')} · published {item.get('published') or 'unknown'} · "
+          f"fetched {item.get('fetched')}")
+    print(f"  {item.get('url')}")
+    text = (item.get("text") or "").strip()
+    print("\n  " + (text[:600] + ("…" if len(text) > 600 else "")).replace("\n", "\n  ") + "\n")
+    for kind in sorted(labels, key=lambda k: LABEL_ORDER.index(k) if k in LABEL_ORDER else 99):
+        for label in labels[kind]:
+            score = f" ({label['score']:.2f})" if isinstance(label.get("score"), float) else ""
+            who = "analyst" if label.get("origin") == "analyst" else "model"
+            print(f"  {kind:<17} {label['value']}{score}  [{who}]")
+            why = label.get("explanation")
+            if why:
+                why = why if isinstance(why, list) else [why]
+                print(f"  {'':<17}   because: {'; '.join(str(w) for w in why[:6])}")
+    return 0
+
+
 def cmd_db(ctx: Context, args) -> int:
     stats = ctx.store().stats()
     if args.json:
@@ -491,6 +523,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=20)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_search)
+
+    w = sub.add_parser("show", help="one item with its labels and their explanations")
+    w.add_argument("item_id", type=int)
+    w.add_argument("--json", action="store_true")
+    w.set_defaults(func=cmd_show)
 
     e = sub.add_parser("extract", help="article text extraction, JSON lines in and out")
     e.add_argument("--batch", action="store_true", help='read {"id","url","html"} lines on stdin')

@@ -170,6 +170,14 @@ def test_analyst_correction_survives_reanalyze(home, capsys):
         assert primary["value"] == "culture" and primary["origin"] == "analyst"
         assert [r["item_id"] for r in store.analyst_labels("primary_topic")] == [item_id]
 
+    code, out, _ = run(capsys, *base, "show", str(item_id))
+    assert code == 0
+    assert any(line.split()[:2] == ["primary_topic", "culture"] and "[analyst]" in line
+               for line in out.splitlines())
+    assert "because:" in out and "tone" in out
+    code, _, err = run(capsys, *base, "show", "999999")
+    assert code == 2 and "999999" in err
+
 
 def test_malformed_sources_file_is_one_line_with_the_line_number(tmp_path, capsys):
     bad = tmp_path / "sources.toml"
