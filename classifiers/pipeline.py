@@ -15,7 +15,7 @@ from classifiers.features import SENTENCE_CHARS, doc_features
 from classifiers.gazetteer import Mention, find_agencies, find_regions
 from classifiers.language import detect_language
 from classifiers.tone import ToneModel
-from classifiers.topics import TopicModel
+from classifiers.topics import OTHER, TopicModel, TopicResult
 from classifiers.wires import WireResult, about_kazakhstan, find_foreign_wire
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -51,6 +51,25 @@ def _full_text(record: Record) -> str:
     return f"{record.title}\n{record.text}" if record.title else record.text
 
 
+# Subject areas whose foreign news keeps its topic (a Microsoft investment is ict_industry
+# wherever it happens); foreign politics, disasters, crime and celebrities are "other".
+SECTOR_TOPICS = frozenset({
+    "ict_industry", "ict_infrastructure", "health", "education_science", "economy", "industry",
+    "e_commerce", "energy_housing", "agriculture", "transport", "ecology",
+})
+SECTOR_MIN_SCORE = 0.25
+
+
+def topics_for_foreign_story(topic: TopicResult, evidence: list[str]) -> TopicResult:
+    """An item not about Kazakhstan: 'other', unless the model is sure of a sector topic."""
+    if topic.primary in SECTOR_TOPICS and topic.scores.get(topic.primary, 0.0) >= SECTOR_MIN_SCORE:
+        return topic
+    scores = dict(topic.scores)
+    scores[OTHER] = max(scores.get(OTHER, 0.0), round(1.0 - scores.get(topic.primary, 0.0), 4))
+    why = [e for e in evidence if e] or ["no Kazakh angle"]
+    return TopicResult(OTHER, [OTHER], scores, {OTHER: ["not about Kazakhstan: " + "; ".join(why[:3])]})
+
+
 def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
@@ -60,6 +79,9 @@ class Analyzer:
 
     def __init__(self, topics: TopicModel, tone: ToneModel) -> None:
         self.topics = topics
+        # the pipeline decides "foreign story → other" from about_kazakhstan, which weighs
+        # agencies, places and attribution, instead of the topic model's word list
+        self.topics.foreign_rule = False
         self.tone = tone
 
     @classmethod
@@ -96,6 +118,7 @@ class Analyzer:
         if not about:
             # a story about another country: "министр обороны" there is not a Kazakh body
             agencies = []
+            topic = topics_for_foreign_story(topic, list(about_evidence))
         offset = len(record.title) + 1 if record.title else 0
         agency_mentions = [self._agency_mention(m, text, offset) for m in agencies]
         region_mentions = [_mention_dict(m, offset) for m in regions]
