@@ -303,3 +303,26 @@ def test_corrections_feed_train(stored, capsys, monkeypatch):
     assert second_ex == {"title": ITEMS[1]["title"], "text": ITEMS[1]["text"], "tone": "positive"}
     assert cli.main(["--db", str(db), "train", "--no-corrections", "--out", str(db.parent)]) == 0
     assert seen["extra"] == []
+
+
+def test_reanalyze_of_one_source_reports_progress_against_that_source(tmp_path):
+    from classifiers.pipeline import Analyzer
+    from mediamon.analysis import reanalyze
+    from mediamon.models import Item, Source
+    from mediamon.store import Store
+
+    with Store(tmp_path / "m.db") as store:
+        store.upsert_sources([Source("a", "A", "http://127.0.0.1/a"),
+                              Source("b", "B", "http://127.0.0.1/b")])
+        store.add_items([
+            Item(source_id=sid, url=f"http://127.0.0.1/{sid}{i}",
+                 canonical_url=f"http://127.0.0.1/{sid}{i}", title=x["title"], text=x["text"],
+                 published=None, fetched="2026-11-20T10:00:00+00:00", content_hash=f"{sid}{i}")
+            for sid, i, x in [("a", 0, ITEMS[0]), ("b", 1, ITEMS[1]), ("b", 2, ITEMS[0])]
+        ])
+        progress: list[tuple[int, int]] = []
+        done = reanalyze(store, Analyzer.load(), source_id="a",
+                         on_progress=lambda d, t: progress.append((d, t)))
+        assert done == 1
+        assert progress[-1] == (1, 1)
+        assert store.count_items() == 3 and store.count_items(source_id="b") == 2

@@ -308,3 +308,21 @@ def test_entry_without_link_is_reported_and_the_source_stays_healthy(site, store
     assert health.consecutive_failures == 0 and health.last_success and not health.dead
     assert [it["canonical_url"] for it in store.items()] == [
         canonical_url(site.url("/articles/ru-2.html"))]
+
+
+def test_source_without_its_table_names_the_toml_table_and_fetches_nothing(site, store,
+                                                                          settings) -> None:
+    from mediamon.crawl import check_sources
+
+    broken = [Source("no-sel", "n", site.url("/listing/news.html"), kind="listing"),
+              Source("no-api", "a", site.url("/api/news.json"), kind="api")]
+    events: list[dict] = []
+    summary = run_crawl(broken, store, settings, on_event=events.append)
+    done = finished(events)
+    assert summary.failed == 2
+    assert "[source.selectors]" in done["no-sel"]["error"]
+    assert "[source.api]" in done["no-api"]["error"]
+    rows = {r["source"]: r for r in check_sources(broken, settings)}
+    assert "[source.selectors]" in rows["no-sel"]["error"]
+    assert "[source.api]" in rows["no-api"]["error"]
+    assert not any(h.path in ("/listing/news.html", "/api/news.json") for h in site.hits)
