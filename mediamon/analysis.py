@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import IO, Any
 
@@ -200,23 +200,32 @@ def _mentions_of(mentions: list[dict], key: str, ident: str) -> list[str]:
     return out
 
 
+def _analyze_and_save(store, analyzer: Analyzer, records: list[Record]) -> int:
+    """Label ``records`` and store their model labels (analysts' are kept). Returns how many."""
+    done = 0
+    for result in analyzer.analyze_many(records):
+        labels, mentions = labels_for_store(result)
+        store.save_analysis(result["id"], labels, mentions, language=result["language"])
+        done += 1
+    return done
+
+
 def analyze_inserted(store, analyzer: Analyzer, inserted: Sequence[tuple[int, Item]]) -> int:
     """Label freshly stored items (the crawler's on_new_items hook). Returns how many."""
     done = 0
     for start in range(0, len(inserted), BATCH):
         chunk = inserted[start:start + BATCH]
-        records = [Record(id=item_id, title=item.title, text=item.text, url=item.url,
-                          published=item.published) for item_id, item in chunk]
-        for result in analyzer.analyze_many(records):
-            labels, mentions = labels_for_store(result)
-            store.save_analysis(result["id"], labels, mentions, language=result["language"])
-            done += 1
+        done += _analyze_and_save(store, analyzer, [
+            Record(id=item_id, title=item.title, text=item.text, url=item.url,
+                   published=item.published) for item_id, item in chunk])
     return done
 
 
-def reanalyze(store, analyzer: Analyzer, *, source_id: str | None = None, on_progress=None) -> int:
-    """Re-label every stored item (after a model update); analysts' labels are kept."""
-    total = store.count_items()
+def reanalyze(store, analyzer: Analyzer, *, source_id: str | None = None,
+              on_progress: Callable[[int, int], Any] | None = None) -> int:
+    """Re-label every stored item, or those of ``source_id`` (after a model update); analysts'
+    labels are kept. ``on_progress(done, total)`` is called after each batch."""
+    total = store.count_items(source_id=source_id)
     done = 0
     offset = 0
     while True:
@@ -224,11 +233,9 @@ def reanalyze(store, analyzer: Analyzer, *, source_id: str | None = None, on_pro
         if not rows:
             break
         offset += len(rows)
-        records = [Record(id=r["id"], title=r.get("title") or "", text=r.get("text") or "",
-                          url=r.get("url"), published=r.get("published")) for r in rows]
-        for result in analyzer.analyze_many(records):
-            labels, mentions = labels_for_store(result)
-            store.save_analysis(result["id"], labels, mentions, language=result["language"])
+        _analyze_and_save(store, analyzer, [
+            Record(id=r["id"], title=r.get("title") or "", text=r.get("text") or "",
+                   url=r.get("url"), published=r.get("published")) for r in rows])
         done += len(rows)
         if on_progress:
             on_progress(done, total)

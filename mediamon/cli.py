@@ -4,7 +4,8 @@ Errors a user can cause end as one readable line on stderr and a non-zero exit c
 traceback of an unexpected failure goes to ``mediamon-error.log`` in the data directory.
 Exit codes: 0 done; 1 unexpected error; 2 a user error (bad option, sources.toml, database,
 `analyze` input lines that could not be read — each reported in its place);
-3 every source polled or checked failed; 4 `sources check` found some dead sources.
+3 every source polled or checked failed; 4 `sources check` found some dead sources;
+130 interrupted (Ctrl+C), with everything stored so far kept.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import json
 import signal
 import sys
 import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 from mediamon import __version__
+from mediamon.models import now_iso
 from mediamon.paths import Paths, resolve_paths
 
 EXIT_USAGE = 2
@@ -72,12 +73,20 @@ def _error_line(source_id: str, error: str) -> str:
     return error if error.startswith(source_id) else f"{source_id}: {error}"
 
 
+def _only(sources: list, ids: list[str] | None) -> list:
+    """The sources whose id is in ``ids`` (all when ``ids`` is empty), in file order."""
+    if not ids:
+        return sources
+    known = {s.id for s in sources}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
+    wanted = set(ids)
+    return [s for s in sources if s.id in wanted]
+
+
 def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 # ----------------------------------------------------------------------------- crawl
@@ -88,14 +97,11 @@ def cmd_crawl(ctx: Context, args) -> int:
 
     from mediamon.crawl import crawl
 
+    if args.every is not None and not args.every > 0:
+        raise UserError(f"--every {args.every:g}: give the minutes between two crawls, more "
+                        "than 0 (e.g. --every 30)")
     cfg = ctx.config()
-    sources = list(cfg.sources)
-    if args.source:
-        known = {s.id for s in sources}
-        unknown = [s for s in args.source if s not in known]
-        if unknown:
-            raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
-        sources = [s for s in sources if s.id in set(args.source)]
+    sources = _only(list(cfg.sources), args.source)
     store = ctx.store()
     store.upsert_sources(cfg.sources)
 
@@ -110,26 +116,9 @@ def cmd_crawl(ctx: Context, args) -> int:
             analyze_inserted(store, analyzer, inserted)
 
     def on_event(event: dict) -> None:
-        if args.json_progress:
-            print(json.dumps(event, ensure_ascii=False), flush=True)
-            return
-        kind = event.get("event")
-        if kind == "source_finished":
-            if event.get("error") and event.get("failed", True):
-                print(f"  FAIL {_error_line(event['source'], event['error'])}", flush=True)
-            elif event.get("error"):  # the source worked; some entries or articles did not
-                print(f"  WARN {event['source']}: {event.get('items_new', 0)} new, "
-                      f"{event.get('items_seen', 0)} seen; "
-                      f"{_error_line(event['source'], event['error'])}", flush=True)
-            elif event.get("not_modified"):
-                print(f"  ok   {event['source']}: not modified", flush=True)
-            else:
-                print(f"  ok   {event['source']}: {event.get('items_new', 0)} new, "
-                      f"{event.get('items_seen', 0)} seen", flush=True)
-        elif kind == "crawl_finished":
-            print(f"crawl finished: {event.get('sources', 0)} sources, {event.get('failed', 0)} failed, "
-                  f"{event.get('items_new', 0)} new items in {event.get('duration_ms', 0) / 1000:.1f} s",
-                  flush=True)
+        line = json.dumps(event, ensure_ascii=False) if args.json_progress else _event_line(event)
+        if line is not None:
+            print(line, flush=True)
 
     async def one_cycle(cancel: asyncio.Event):
         return await crawl(sources, store, cfg.crawler, on_event=on_event, on_new_items=on_new,
@@ -151,11 +140,30 @@ def cmd_crawl(ctx: Context, args) -> int:
                 await asyncio.wait_for(cancel.wait(), timeout=args.every * 60)
             except TimeoutError:
                 continue
-        failed = getattr(summary, "failed", 0)
-        total = getattr(summary, "sources", 0)
-        return EXIT_ALL_FAILED if total and failed == total else 0
+        return EXIT_ALL_FAILED if summary.sources and summary.failed == summary.sources else 0
 
     return asyncio.run(main())
+
+
+def _event_line(event: dict) -> str | None:
+    """The human-readable progress line of a crawl event, None for events not shown."""
+    kind = event.get("event")
+    if kind == "source_finished":
+        if event.get("error") and event.get("failed", True):
+            return f"  FAIL {_error_line(event['source'], event['error'])}"
+        if event.get("error"):  # the source worked; some entries or articles did not
+            return (f"  WARN {event['source']}: {event.get('items_new', 0)} new, "
+                    f"{event.get('items_seen', 0)} seen; "
+                    f"{_error_line(event['source'], event['error'])}")
+        if event.get("not_modified"):
+            return f"  ok   {event['source']}: not modified"
+        return (f"  ok   {event['source']}: {event.get('items_new', 0)} new, "
+                f"{event.get('items_seen', 0)} seen")
+    if kind == "crawl_finished":
+        return (f"crawl finished: {event.get('sources', 0)} sources, {event.get('failed', 0)} "
+                f"failed, {event.get('items_new', 0)} new items in "
+                f"{event.get('duration_ms', 0) / 1000:.1f} s")
+    return None
 
 
 # ----------------------------------------------------------------------------- sources
@@ -189,6 +197,7 @@ def cmd_sources(ctx: Context, args) -> int:
     if action in ("enable", "disable"):
         from mediamon.config import set_enabled
 
+        _only(cfg.sources, args.ids)  # every id known before the first write
         for sid in args.ids:
             set_enabled(ctx.sources_file(), sid, action == "enable")
         print(f"{action}d: {', '.join(args.ids)}")
@@ -199,30 +208,35 @@ def cmd_sources(ctx: Context, args) -> int:
     store.upsert_sources(cfg.sources)
     if action == "log":
         return _sources_log(store, cfg, args)
-    health = store.all_health()
     if action == "list":
-        rows = []
-        for s in cfg.sources:
-            h = health.get(s.id)
-            rows.append({"id": s.id, "kind": s.kind, "origin": s.origin, "owner": s.owner,
-                         "languages": list(s.languages), "enabled": s.enabled,
-                         "confidence": s.confidence, "health": _health_word(h),
-                         "last_success": getattr(h, "last_success", None),
-                         "next_poll": getattr(h, "next_poll", None),
-                         "consecutive_failures": getattr(h, "consecutive_failures", 0),
-                         "last_error": getattr(h, "last_error", None), "url": s.url})
-        if args.json:
-            _print_json(rows)
-        else:
-            for r in rows:
-                flag = " " if r["enabled"] else "-"
-                print(f"{flag} {r['id']:<28} {r['kind']:<8} {r['origin']:<8} {r['confidence']:<10} "
-                      f"{r['health']:<22} {r['url']}")
-            dead = [r["id"] for r in rows if r["health"].startswith("DEAD")]
-            print(f"{len(rows)} sources, {sum(r['enabled'] for r in rows)} enabled, {len(dead)} dead"
-                  + (f": {', '.join(dead)}" if dead else ""))
-        return 0
-    raise UserError(f"unknown sources action {action!r}")
+        return _sources_list(store, cfg, args)
+    raise UserError(f"unknown sources action {action!r}; see `mediamon sources --help`")
+
+
+def _sources_list(store, cfg, args) -> int:
+    """`sources list`: every configured source with its health."""
+    health = store.all_health()
+    rows = []
+    for s in cfg.sources:
+        h = health.get(s.id)
+        rows.append({"id": s.id, "kind": s.kind, "origin": s.origin, "owner": s.owner,
+                     "languages": list(s.languages), "enabled": s.enabled,
+                     "confidence": s.confidence, "health": _health_word(h),
+                     "last_success": getattr(h, "last_success", None),
+                     "next_poll": getattr(h, "next_poll", None),
+                     "consecutive_failures": getattr(h, "consecutive_failures", 0),
+                     "last_error": getattr(h, "last_error", None), "url": s.url})
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            flag = " " if r["enabled"] else "-"
+            print(f"{flag} {r['id']:<28} {r['kind']:<8} {r['origin']:<8} {r['confidence']:<10} "
+                  f"{r['health']:<22} {r['url']}")
+        dead = [r["id"] for r in rows if r["health"].startswith("DEAD")]
+        print(f"{len(rows)} sources, {sum(r['enabled'] for r in rows)} enabled, {len(dead)} dead"
+              + (f": {', '.join(dead)}" if dead else ""))
+    return 0
 
 
 def _sources_log(store, cfg, args) -> int:
@@ -247,13 +261,7 @@ def _sources_check(ctx: Context, cfg, args) -> int:
     """`sources check [ID …]`: probe sources now and print one verdict per source."""
     from mediamon.crawl import check_sources
 
-    sources = cfg.sources
-    if args.ids:
-        known = {s.id for s in sources}
-        unknown = [i for i in args.ids if i not in known]
-        if unknown:
-            raise UserError(f"unknown source id(s): {', '.join(unknown)}; see `mediamon sources list`")
-        sources = [s for s in sources if s.id in set(args.ids)]
+    sources = _only(cfg.sources, args.ids)
     history = {}
     if ctx.db_path.exists():  # what the crawler saw before; never create a database here
         history = ctx.store().all_health()
@@ -350,19 +358,16 @@ def cmd_db(ctx: Context, args) -> int:
         if isinstance(value, dict | list):
             continue
         print(f"  {key}: {value}")
-    per_source = stats.get("sources") or stats.get("per_source") or {}
-    if isinstance(per_source, dict):
-        per_source = [{"id": k, **v} for k, v in per_source.items()]
-    if per_source:
+    if stats["sources"]:
         print("  per source:")
-        for s in per_source:
-            dead = " DEAD" if s.get("dead") else ""
-            err = f" — {s['last_error']}" if s.get("last_error") else ""
-            print(f"    {s.get('id', s.get('source_id'))}: {s.get('items', 0)} items, "
-                  f"last success {s.get('last_success') or 'never'}{dead}{err}")
-    for key in ("languages", "per_language"):
-        if isinstance(stats.get(key), dict) and stats[key]:
-            print("  per language: " + ", ".join(f"{k or '?'} {v}" for k, v in stats[key].items()))
+        for sid, s in stats["sources"].items():
+            dead = " DEAD" if s["dead"] else ""
+            err = f" — {s['last_error']}" if s["last_error"] else ""
+            print(f"    {sid}: {s['items']} items, "
+                  f"last success {s['last_success'] or 'never'}{dead}{err}")
+    if stats["languages"]:
+        print("  per language: "
+              + ", ".join(f"{k or '?'} {v}" for k, v in stats["languages"].items()))
     return 0
 
 
@@ -616,7 +621,7 @@ def _write_crash_log(ctx: Context | None) -> Path:
         base.mkdir(parents=True, exist_ok=True)
         log = base / "mediamon-error.log"
         with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {_now()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
+            fh.write(f"--- {now_iso()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
         return log
     except OSError:
         return Path("(log not writable)")

@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -225,6 +225,9 @@ def check_url(url: str) -> str | None:
     return None
 
 
+Report = Callable[[str, str], None]  # (key, message) → one error or warning of a source
+
+
 class _Validator:
     def __init__(self, file: str, lines: _LineMap):
         self.file = file
@@ -355,19 +358,7 @@ class _Validator:
         values["kind"] = kind
 
         if "languages" in table:
-            langs = table["languages"]
-            if isinstance(langs, str):
-                langs = [langs]
-                warn("languages", f'languages should be a list — write languages = ["{langs[0]}"]')
-            if not isinstance(langs, list) or not langs:
-                err("languages", 'languages must be a non-empty list — e.g. languages = ["ru", "kk"]')
-            else:
-                bad = [x for x in langs if x not in LANGUAGES]
-                if bad:
-                    err("languages", f"languages {bad!r} not known — use any of "
-                                     + ", ".join(LANGUAGES) + ' ("kk-Latn" is Kazakh in Latin script)')
-                else:
-                    values["languages"] = tuple(langs)
+            values["languages"] = _languages(table["languages"], err, warn)
         values["origin"] = choice("origin", ORIGINS,
                                   'use "domestic" for Kazakh media, "foreign" for the rest')
         values["owner"] = choice("owner", OWNERS)
@@ -392,13 +383,7 @@ class _Validator:
             else:
                 err("enabled", "enabled must be true or false (no quotes)")
         if "reach" in table:
-            reach = table["reach"]
-            if isinstance(reach, bool) or not isinstance(reach, int | float):
-                err("reach", f"reach is {_type_name(reach)}, expected a number — e.g. reach = 1.0")
-            elif reach < 0:
-                err("reach", "reach must not be negative — use 0 or more")
-            else:
-                values["reach"] = float(reach)
+            values["reach"] = _reach(table["reach"], err)
         values["confidence"] = choice("confidence", CONFIDENCE_LEVELS)
         values["note"] = text("note")
 
@@ -411,7 +396,7 @@ class _Validator:
         return Source(**{k: v for k, v in values.items() if v is not None})
 
     def _sub(self, table: dict, name: str, cls: type, keys: set[str], required: tuple[str, ...],
-             needed: bool, err: Any, warn: Any) -> Any:
+             needed: bool, err: Report, warn: Report) -> Any:
         kind_name = "listing" if name == "selectors" else "api"
         article = "a" if name == "selectors" else "an"
         if name not in table:
@@ -448,6 +433,33 @@ class _Validator:
         if not ok:
             return None
         return cls(**{k: v for k, v in sub.items() if k in keys})
+
+
+def _languages(langs: Any, err: Report, warn: Report) -> tuple[str, ...] | None:
+    """A source's ``languages``: a non-empty list of known codes (one string is accepted)."""
+    if isinstance(langs, str):
+        langs = [langs]
+        warn("languages", f'languages should be a list — write languages = ["{langs[0]}"]')
+    if not isinstance(langs, list) or not langs:
+        err("languages", 'languages must be a non-empty list — e.g. languages = ["ru", "kk"]')
+        return None
+    bad = [x for x in langs if x not in LANGUAGES]
+    if bad:
+        err("languages", f"languages {bad!r} not known — use any of "
+                         + ", ".join(LANGUAGES) + ' ("kk-Latn" is Kazakh in Latin script)')
+        return None
+    return tuple(langs)
+
+
+def _reach(reach: Any, err: Report) -> float | None:
+    """A source's ``reach``: a number of 0 or more."""
+    if isinstance(reach, bool) or not isinstance(reach, int | float):
+        err("reach", f"reach is {_type_name(reach)}, expected a number — e.g. reach = 1.0")
+        return None
+    if reach < 0:
+        err("reach", "reach must not be negative — use 0 or more")
+        return None
+    return float(reach)
 
 
 def _toml_repr(value: Any) -> str:
@@ -596,7 +608,7 @@ def _find(doc: tomlkit.TOMLDocument, path: Path, source_id: str) -> Table:
             return table
     raise ConfigError([ConfigIssue(
         str(path), None, f'no source with id "{source_id}" — check the id (ids are listed by '
-                         "`mediamon sources`)")])
+                         "`mediamon sources list`)")])
 
 
 def _plain(value: Any) -> Any:
@@ -643,9 +655,7 @@ def add_source(path: str | os.PathLike, source: Source) -> SourcesConfig:
             raise ConfigError([ConfigIssue(
                 str(path), None, f'a source with id "{source.id}" already exists — choose another'
                                  " id or edit that source")])
-    if "source" not in doc:
-        doc.append("source", tomlkit.aot())
-    doc["source"].append(source_to_table(source))
+    _append_sources(doc, [source])
     return _write_validated(path, doc)
 
 
@@ -653,11 +663,15 @@ def add_sources(path: str | os.PathLike, sources: Iterable[Source]) -> SourcesCo
     """Append several sources in one validated, atomic write."""
     path = Path(path)
     doc = _read_document(path)
+    _append_sources(doc, sources)
+    return _write_validated(path, doc)
+
+
+def _append_sources(doc: tomlkit.TOMLDocument, sources: Iterable[Source]) -> None:
     if "source" not in doc:
         doc.append("source", tomlkit.aot())
     for source in sources:
         doc["source"].append(source_to_table(source))
-    return _write_validated(path, doc)
 
 
 def update_source(path: str | os.PathLike, source_id: str, **fields: Any) -> SourcesConfig:

@@ -34,7 +34,7 @@ from typing import Any
 
 from mediamon.extract import Extracted, extract_article
 from mediamon.http import Fetcher, Response
-from mediamon.models import CrawlSettings, FetchLog, Item, Source, SourceHealth
+from mediamon.models import SOURCE_KINDS, CrawlSettings, FetchLog, Item, Source, SourceHealth
 from mediamon.parse import Entry, ParseError, parse_api, parse_feed, parse_listing, parse_sitemap
 from mediamon.urls import canonical_url, content_hash, display_url
 
@@ -87,6 +87,63 @@ def backoff_minutes(interval: int, failures: int, settings: CrawlSettings) -> fl
     return float(min(interval * 2 ** min(failures, 30), settings.max_backoff_minutes))
 
 
+def _prefix(source: Source) -> str:
+    """``<id> (<url>)``: how every error line of a source begins."""
+    return f"{source.id} ({display_url(source.url)})"
+
+
+def config_problem(source: Source) -> str | None:
+    """Why ``source`` cannot be polled as configured (what to add in sources.toml), or None."""
+    if source.kind not in SOURCE_KINDS:
+        return (f"unknown kind = '{source.kind}'; use feed, listing, sitemap or api in "
+                "sources.toml")
+    if source.kind == "listing" and source.selectors is None:
+        return ("kind = listing needs a [source.selectors] table with at least "
+                "item = '<css>'; add it in sources.toml")
+    if source.kind == "api" and source.api is None:
+        return ("kind = api needs a [source.api] table with items and link; add it in "
+                "sources.toml")
+    return None
+
+
+def _finished_event(source: Source, *, error: str | None, failed: bool, duration_ms: int,
+                    status: int | None = None, found: int = 0, new: int = 0, seen: int = 0,
+                    not_modified: bool = False) -> dict:
+    """The ``source_finished`` event (see module doc)."""
+    return {"event": "source_finished", "source": source.id, "status": status,
+            "items_found": found, "items_new": new, "items_seen": seen,
+            "not_modified": not_modified, "error": error, "failed": failed,
+            "duration_ms": duration_ms}
+
+
+def _ms_since(t0: float) -> int:
+    return int((time.monotonic() - t0) * 1000)
+
+
+def _emit(on_event: EventCallback | None, event: dict) -> None:
+    """Pass ``event`` to the caller's callback; a failing callback does not stop the crawl."""
+    if on_event is None:
+        return
+    with contextlib.suppress(Exception):
+        on_event(event)
+
+
+def _fail_all(due: list[Source], store: Any, problem: str, now: datetime, t0: float,
+              on_event: EventCallback | None) -> CrawlSummary:
+    """Log one failed poll per due source when the crawl cannot start (no HTTP client)."""
+    logs = []
+    for s in due:
+        log = FetchLog(source_id=s.id, started=now.isoformat(), duration_ms=0, status=None,
+                       error=f"{_prefix(s)}: {problem}")
+        store.record_fetch(log)
+        logs.append(log)
+        _emit(on_event, _finished_event(s, error=log.error, failed=True, duration_ms=0))
+    duration = _ms_since(t0)
+    _emit(on_event, {"event": "crawl_finished", "sources": len(due), "failed": len(due),
+                     "items_new": 0, "duration_ms": duration})
+    return CrawlSummary(len(due), len(due), 0, 0, 0, duration, logs=tuple(logs))
+
+
 class _SourceFailed(Exception):
     def __init__(self, message: str, response: Response | None = None) -> None:
         super().__init__(message)
@@ -95,6 +152,8 @@ class _SourceFailed(Exception):
 
 @dataclass
 class _Outcome:
+    """What one poll of one source came to; becomes its FetchLog, event and health."""
+
     status: int | None = None
     found: int = 0
     new: int = 0
@@ -110,6 +169,8 @@ class _Outcome:
 
 
 class _Crawler:
+    """The state of one crawl cycle shared by its workers: counters, logs, claimed URLs."""
+
     def __init__(self, store: Any, settings: CrawlSettings, fetcher: Fetcher,
                  on_event: EventCallback | None, on_new_items: NewItemsCallback | None) -> None:
         self.store = store
@@ -126,17 +187,14 @@ class _Crawler:
         self.inflight: dict[str, tuple[Source, float]] = {}  # polls under way
 
     def emit(self, event: dict) -> None:
-        if self.on_event is None:
-            return
-        with contextlib.suppress(Exception):
-            self.on_event(event)
+        _emit(self.on_event, event)
 
     # -- one source ------------------------------------------------------------------------
 
     async def poll(self, source: Source) -> None:
         started = _utcnow()
         t0 = time.monotonic()
-        prefix = f"{source.id} ({display_url(source.url)})"
+        prefix = _prefix(source)
         self.emit({"event": "source_started", "source": source.id, "url": source.url})
         health = self.store.health(source.id)
         out = _Outcome()
@@ -159,7 +217,7 @@ class _Crawler:
             out.error = (f"{prefix}: internal error {exc.__class__.__name__}: {exc}; "
                          "please report it with this line")
         del self.inflight[source.id]
-        duration = int((time.monotonic() - t0) * 1000)
+        duration = _ms_since(t0)
         log = FetchLog(source_id=source.id, started=started.isoformat(), duration_ms=duration,
                        status=out.status, items_found=out.found, items_new=out.new,
                        items_seen=out.seen, bytes=out.bytes, not_modified=out.not_modified,
@@ -171,11 +229,10 @@ class _Crawler:
         self.items_new += out.new
         self.items_found += out.found
         self.not_modified += int(out.not_modified)
-        self.emit({"event": "source_finished", "source": source.id, "status": out.status,
-                   "items_found": out.found, "items_new": out.new, "items_seen": out.seen,
-                   "not_modified": out.not_modified, "error": out.error,
-                   "failed": out.failed,
-                   "duration_ms": duration})
+        self.emit(_finished_event(
+            source, status=out.status, found=out.found, new=out.new, seen=out.seen,
+            not_modified=out.not_modified, error=out.error, failed=out.failed,
+            duration_ms=duration))
 
     def _save_health(self, source: Source, health: SourceHealth, out: _Outcome) -> None:
         now = _utcnow()
@@ -203,15 +260,9 @@ class _Crawler:
         return resp
 
     async def _poll(self, source: Source, health: SourceHealth, out: _Outcome) -> None:
-        if source.kind == "listing" and source.selectors is None:
-            raise _SourceFailed("kind = listing needs a [sources.selectors] table with at least "
-                                "item = '<css>'; add it in sources.toml")
-        if source.kind == "api" and source.api is None:
-            raise _SourceFailed("kind = api needs a [sources.api] table with items and link; "
-                                "add it in sources.toml")
-        if source.kind not in ("feed", "listing", "sitemap", "api"):
-            raise _SourceFailed(f"unknown kind = '{source.kind}'; use feed, listing, sitemap or "
-                                "api in sources.toml")
+        problem = config_problem(source)
+        if problem is not None:
+            raise _SourceFailed(problem)
         resp = await self.fetcher.fetch(source.url, etag=health.etag,
                                         last_modified=health.last_modified)
         out.status = resp.status
@@ -232,20 +283,17 @@ class _Crawler:
         fresh = [(c, e) for c, e in by_canon.items() if c not in known and c not in self.claimed]
         self.claimed.update(c for c, _ in fresh)
         out.seen = len(entries) - len(fresh)
-        article_errors = out.notes
         if fresh:
             await self._store_fresh(source, fresh, out)
-        if article_errors:
-            prefix = f"{source.id} ({display_url(source.url)})"
-            more = f" (and {len(article_errors) - 1} more)" if len(article_errors) > 1 else ""
-            out.error = (f"{prefix}: {len(article_errors)} problem(s) while reading entries, "
+        if out.notes:
+            more = f" (and {len(out.notes) - 1} more)" if len(out.notes) > 1 else ""
+            out.error = (f"{_prefix(source)}: {len(out.notes)} problem(s) while reading entries, "
                          f"pages and articles, the rest was stored; first: "
-                         f"{article_errors[0]}{more}")
+                         f"{out.notes[0]}{more}")
 
     async def _store_fresh(self, source: Source, fresh: list[tuple[str, Entry]],
                            out: _Outcome) -> None:
-        article_errors = out.notes
-        results = await asyncio.gather(*(self._item(source, c, e, article_errors)
+        results = await asyncio.gather(*(self._item(source, c, e, out.notes)
                                          for c, e in fresh))
         items = [it for it in results if it is not None]
         if items:
@@ -256,7 +304,7 @@ class _Crawler:
                 try:
                     self.on_new_items(inserted)
                 except Exception as exc:  # noqa: BLE001 - items are stored; report and go on
-                    article_errors.insert(0, f"processing new items failed ({exc}); the items "
+                    out.notes.insert(0, f"processing new items failed ({exc}); the items "
                                              "are stored, run `mediamon reanalyze`")
 
     async def _entries(self, source: Source, resp: Response, out: _Outcome) -> list[Entry]:
@@ -314,14 +362,14 @@ class _Crawler:
         return entries
 
     async def _item(self, source: Source, canon: str, entry: Entry,
-                    errors: list[str]) -> Item | None:
+                    notes: list[str]) -> Item | None:
         text = entry.text or (entry.summary if source.kind in ("feed", "api") else "")
         title = entry.title
         published = entry.published
         needs_article = self.settings.fetch_articles and (
             source.kind in ("listing", "sitemap") or len(text) < self.settings.min_text_chars)
         if needs_article:
-            ex = await self._article(entry.url, errors)
+            ex = await self._article(entry.url, notes)
             if ex is not None:
                 if len(ex.text) > len(text):
                     text = ex.text
@@ -333,7 +381,7 @@ class _Crawler:
             # Nothing worth storing (a listing entry needs its article): retried next poll.
             # A failed article fetch is already reported; say why in the other cases too.
             if not needs_article:
-                errors.append(f"{entry.url}: the entry has no text and article pages are not "
+                notes.append(f"{entry.url}: the entry has no text and article pages are not "
                               "fetched; set [crawler] fetch_articles = true")
             return None
         return Item(source_id=source.id, url=entry.url, canonical_url=canon, title=title,
@@ -341,22 +389,22 @@ class _Crawler:
                     content_hash=content_hash(title, text), summary=entry.summary,
                     author=entry.author)
 
-    async def _article(self, url: str, errors: list[str]) -> Extracted | None:
+    async def _article(self, url: str, notes: list[str]) -> Extracted | None:
         resp = await self.fetcher.fetch(url)
         if resp.error is not None:
-            errors.append(f"{url}: {resp.error}")
+            notes.append(f"{url}: {resp.error}")
             return None
         if not resp.ok:
-            errors.append(f"{url}: HTTP {resp.status}")
+            notes.append(f"{url}: HTTP {resp.status}")
             return None
         try:
             html = resp.text
             ex = await asyncio.to_thread(extract_article, html, resp.final_url)
         except Exception as exc:  # noqa: BLE001 - one bad page must not drop the others
-            errors.append(f"{url}: text extraction failed ({exc.__class__.__name__}: {exc})")
+            notes.append(f"{url}: text extraction failed ({exc.__class__.__name__}: {exc})")
             return None
         if not ex.text:
-            errors.append(f"{url}: no article text found on the page")
+            notes.append(f"{url}: no article text found on the page")
         return ex
 
 
@@ -374,35 +422,16 @@ async def crawl(sources: Iterable[Source], store: Any,
         store.upsert_sources(due)  # health and fetch rows refer to the source
     cancel = cancel or asyncio.Event()
     own_fetcher = fetcher is None
-    crawler: _Crawler | None = None
     cancelled = False
-    emit_fail: str | None = None
-    try:
-        fetcher = fetcher or Fetcher(settings)
-    except ValueError as exc:
-        emit_fail = str(exc)
-    if on_event is not None:
-        with contextlib.suppress(Exception):
-            on_event({"event": "crawl_started", "sources": len(due)})
-    if emit_fail is not None or fetcher is None:
-        logs = []
-        for s in due:
-            log = FetchLog(source_id=s.id, started=now.isoformat(), duration_ms=0, status=None,
-                           error=f"{s.id} ({display_url(s.url)}): {emit_fail}")
-            store.record_fetch(log)
-            logs.append(log)
-            if on_event is not None:
-                with contextlib.suppress(Exception):
-                    on_event({"event": "source_finished", "source": s.id, "status": None,
-                              "items_found": 0, "items_new": 0, "items_seen": 0,
-                              "not_modified": False, "error": log.error, "failed": True,
-                              "duration_ms": 0})
-        duration = int((time.monotonic() - t0) * 1000)
-        if on_event is not None:
-            with contextlib.suppress(Exception):
-                on_event({"event": "crawl_finished", "sources": len(due), "failed": len(due),
-                          "items_new": 0, "duration_ms": duration})
-        return CrawlSummary(len(due), len(due), 0, 0, 0, duration, logs=tuple(logs))
+    fetcher_problem: str | None = None
+    if fetcher is None:
+        try:
+            fetcher = Fetcher(settings)
+        except ValueError as exc:  # e.g. a ca_bundle that is not a PEM file
+            fetcher_problem = str(exc)
+    _emit(on_event, {"event": "crawl_started", "sources": len(due)})
+    if fetcher is None:
+        return _fail_all(due, store, fetcher_problem or "", now, t0, on_event)
     crawler = _Crawler(store, settings, fetcher, on_event, on_new_items)
     pending = deque(due)
 
@@ -416,33 +445,32 @@ async def crawl(sources: Iterable[Source], store: Any,
         if workers:
             everything = asyncio.gather(*workers, return_exceptions=True)
             stop = asyncio.ensure_future(cancel.wait())
-            await asyncio.wait({everything, stop}, return_when=asyncio.FIRST_COMPLETED)
-            if not everything.done():
-                cancelled = True
-                everything.cancel()
+            try:
+                await asyncio.wait({everything, stop}, return_when=asyncio.FIRST_COMPLETED)
+            finally:  # also when this task itself is cancelled: leave nothing polling
+                stop.cancel()
+                if not everything.done():
+                    cancelled = True
+                    everything.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await everything
                 with contextlib.suppress(asyncio.CancelledError):
-                    await everything
+                    await stop
+            if cancelled:
                 for source, started in crawler.inflight.values():
-                    crawler.emit({
-                        "event": "source_finished", "source": source.id, "status": None,
-                        "items_found": 0, "items_new": 0, "items_seen": 0,
-                        "not_modified": False, "failed": False, "duration_ms": int(
-                            (time.monotonic() - started) * 1000),
-                        "error": f"{source.id} ({display_url(source.url)}): cancelled before "
-                                 "it finished; nothing stored from this poll, it is polled "
-                                 "again next time"})
+                    crawler.emit(_finished_event(
+                        source, failed=False, duration_ms=_ms_since(started),
+                        error=f"{_prefix(source)}: cancelled before it finished; nothing "
+                              "stored from this poll, it is polled again next time"))
             else:
                 for result in everything.result():
                     if isinstance(result, BaseException):
                         raise result  # a store failure: stop the crawl, the CLI reports it
-            stop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await stop
         cancelled = cancelled or (cancel.is_set() and bool(pending))
     finally:
         if own_fetcher:
             await fetcher.aclose()
-    duration = int((time.monotonic() - t0) * 1000)
+    duration = _ms_since(t0)
     polled = len(crawler.logs)
     crawler.emit({"event": "crawl_finished", "sources": polled, "failed": crawler.failed,
                   "items_new": crawler.items_new, "duration_ms": duration})
@@ -464,61 +492,60 @@ def run_crawl(sources: Iterable[Source], store: Any,
 # --------------------------------------------------------------------------------------------
 
 
+async def _probe(fetcher: Fetcher, s: Source) -> dict:
+    """One row of :func:`check_sources` for ``s``."""
+    row: dict = {"source": s.id, "url": s.url, "status": None, "items_found": 0,
+                 "first_title": None, "notes": [], "error": None}
+    problem = config_problem(s)
+    if problem is not None:
+        row["error"] = f"{_prefix(s)}: {problem}"
+        return row
+    resp = await fetcher.fetch(s.url)
+    row["status"] = resp.status
+    if resp.error is not None:
+        row["error"] = f"{_prefix(s)}: {resp.error}"
+        return row
+    notes: list[str] = row["notes"]
+    base = resp.final_url or s.url
+    try:
+        if s.kind == "feed":
+            entries = parse_feed(resp.body, base, problems=notes)
+        elif s.kind == "listing":
+            assert s.selectors is not None
+            entries = parse_listing(resp.body, base, s.selectors, problems=notes)[0]
+        elif s.kind == "sitemap":
+            entries, children = parse_sitemap(resp.body, base, problems=notes)
+            if not entries and children:  # a sitemap index: look into the newest child
+                sub = await fetcher.fetch(children[0])
+                if sub.error is not None:
+                    raise ParseError(f"child sitemap {children[0]}: {sub.error}")
+                entries = parse_sitemap(sub.body, sub.final_url or children[0],
+                                        problems=notes)[0]
+        else:
+            assert s.api is not None
+            entries = parse_api(resp.body, base, s.api, problems=notes)
+    except ParseError as exc:
+        row["error"] = f"{_prefix(s)}: {exc}"
+        return row
+    row["items_found"] = len(entries)
+    row["first_title"] = next((e.title for e in entries if e.title), None)
+    if not entries:
+        notes.append("the document lists no items right now; if that lasts, check the URL "
+                     "in sources.toml")
+    return row
+
+
 async def _check(sources: Sequence[Source], settings: CrawlSettings) -> list[dict]:
-    results: list[dict] = []
     try:
         fetcher = Fetcher(settings)
     except ValueError as exc:
         return [{"source": s.id, "url": s.url, "status": None, "items_found": 0,
-                 "first_title": None, "notes": [],
-                 "error": f"{s.id} ({display_url(s.url)}): {exc}"} for s in sources]
-
-    async def one(s: Source) -> dict:
-        prefix = f"{s.id} ({display_url(s.url)})"
-        resp = await fetcher.fetch(s.url)
-        row: dict = {"source": s.id, "url": s.url, "status": resp.status, "items_found": 0,
-                     "first_title": None, "notes": [], "error": None}
-        if resp.error is not None:
-            row["error"] = f"{prefix}: {resp.error}"
-            return row
-        notes: list[str] = row["notes"]
-        base = resp.final_url or s.url
-        try:
-            if s.kind == "feed":
-                entries = parse_feed(resp.body, base, problems=notes)
-            elif s.kind == "listing":
-                if s.selectors is None:
-                    raise ParseError("kind = listing needs [sources.selectors]; add it")
-                entries = parse_listing(resp.body, base, s.selectors, problems=notes)[0]
-            elif s.kind == "sitemap":
-                entries, children = parse_sitemap(resp.body, base, problems=notes)
-                if not entries and children:  # a sitemap index: look into the newest child
-                    sub = await fetcher.fetch(children[0])
-                    if sub.error is not None:
-                        raise ParseError(f"child sitemap {children[0]}: {sub.error}")
-                    entries = parse_sitemap(sub.body, sub.final_url or children[0],
-                                            problems=notes)[0]
-            elif s.kind == "api":
-                if s.api is None:
-                    raise ParseError("kind = api needs [sources.api]; add it")
-                entries = parse_api(resp.body, base, s.api, problems=notes)
-            else:
-                raise ParseError(f"unknown kind = '{s.kind}'; use feed, listing, sitemap or api")
-        except ParseError as exc:
-            row["error"] = f"{prefix}: {exc}"
-            return row
-        row["items_found"] = len(entries)
-        row["first_title"] = next((e.title for e in entries if e.title), None)
-        if not entries:
-            notes.append("the document lists no items right now; if that lasts, check the URL "
-                         "in sources.toml")
-        return row
-
+                 "first_title": None, "notes": [], "error": f"{_prefix(s)}: {exc}"}
+                for s in sources]
     try:
-        results = list(await asyncio.gather(*(one(s) for s in sources)))
+        return list(await asyncio.gather(*(_probe(fetcher, s) for s in sources)))
     finally:
         await fetcher.aclose()
-    return results
 
 
 def check_sources(sources: Sequence[Source], settings: CrawlSettings | None = None) -> list[dict]:

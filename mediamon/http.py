@@ -25,8 +25,8 @@ import re
 import ssl
 import time
 import urllib.robotparser
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -229,6 +229,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - ref)
 
 
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+
+
+def total_deadline(settings: CrawlSettings) -> float:
+    """Seconds one request may take in all, however slowly the server sends its bytes."""
+    return settings.connect_timeout + 3 * settings.read_timeout
+
+
 def _mb(n: int) -> str:
     return f"{n / 1_000_000:g} MB"
 
@@ -266,8 +274,8 @@ def describe_exception(exc: BaseException, host: str, settings: CrawlSettings) -
     if isinstance(exc, httpx.DecodingError):
         return f"{host} sent a body that cannot be decompressed ({msg}); try later"
     if isinstance(exc, TimeoutError):
-        total = settings.connect_timeout + 3 * settings.read_timeout
-        return (f"{host} sent the response too slowly (over {total:g} s in all); "
+        return (f"{host} sent the response too slowly (over {total_deadline(settings):g} s "
+                "in all); "
                 "try later or raise [crawler] read_timeout")
     return f"request to {host} failed ({exc.__class__.__name__}: {msg}); try later"
 
@@ -300,6 +308,32 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, appli
           " text/xml;q=0.9, text/html;q=0.8, application/json;q=0.8, */*;q=0.5")
 
 
+def _verify(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """httpx's ``verify``: the usual trust store, plus the user's CA bundle when set.
+
+    Raises ValueError naming ``[crawler] ca_bundle`` when the file is missing or not PEM.
+    """
+    if not ca_bundle:
+        return True
+    path = Path(ca_bundle).expanduser()
+    if not path.is_file():
+        raise ValueError(f"[crawler] ca_bundle: file {path} not found; "
+                         "point it to a PEM file or remove the setting")
+    ctx = ssl.create_default_context()
+    try:
+        import certifi
+
+        ctx.load_verify_locations(cafile=certifi.where())
+    except Exception:  # noqa: BLE001 - system store is enough
+        pass
+    try:
+        ctx.load_verify_locations(cafile=str(path))
+    except (ssl.SSLError, OSError) as exc:
+        raise ValueError(f"[crawler] ca_bundle: {path} is not a PEM certificate file "
+                         f"({exc}); export the root certificate as PEM") from exc
+    return ctx
+
+
 class Fetcher:
     """One polite async HTTP client; use as ``async with Fetcher(settings) as f: await f.fetch(u)``."""
 
@@ -307,25 +341,7 @@ class Fetcher:
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings or CrawlSettings()
         s = self.settings
-        verify: ssl.SSLContext | bool = True
-        if s.ca_bundle:
-            path = Path(s.ca_bundle).expanduser()
-            if not path.is_file():
-                raise ValueError(f"[crawler] ca_bundle: file {path} not found; "
-                                 "point it to a PEM file or remove the setting")
-            ctx = ssl.create_default_context()
-            try:
-                import certifi
-
-                ctx.load_verify_locations(cafile=certifi.where())
-            except Exception:  # noqa: BLE001 - system store is enough
-                pass
-            try:
-                ctx.load_verify_locations(cafile=str(path))
-            except (ssl.SSLError, OSError) as exc:
-                raise ValueError(f"[crawler] ca_bundle: {path} is not a PEM certificate file "
-                                 f"({exc}); export the root certificate as PEM") from exc
-            verify = ctx
+        verify = _verify(s.ca_bundle)
         timeout = httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
                                 write=s.read_timeout, pool=None)
         limits = httpx.Limits(max_connections=max(1, s.concurrency),
@@ -335,11 +351,17 @@ class Fetcher:
             kwargs["transport"] = transport
         elif s.proxy:
             kwargs["proxy"] = s.proxy
-        self.client = httpx.AsyncClient(
-            headers={"User-Agent": s.user_agent, "Accept": ACCEPT,
-                     "Accept-Language": "kk, ru;q=0.9, en;q=0.5"},
-            timeout=timeout, limits=limits, verify=verify, follow_redirects=False,
-            trust_env=True, **kwargs)
+        try:
+            self.client = httpx.AsyncClient(
+                headers={"User-Agent": s.user_agent, "Accept": ACCEPT,
+                         "Accept-Language": "kk, ru;q=0.9, en;q=0.5"},
+                timeout=timeout, limits=limits, verify=verify, follow_redirects=False,
+                trust_env=True, **kwargs)
+        except (ValueError, ImportError) as exc:  # a proxy httpx cannot use
+            if not s.proxy:
+                raise
+            raise ValueError(f"[crawler] proxy = '{s.proxy}' cannot be used ({exc}); write it "
+                             "as http://host:port or remove the setting") from exc
         self._global = asyncio.Semaphore(max(1, s.concurrency))
         self._host_sems: dict[str, asyncio.Semaphore] = {}
         self._host_next: dict[str, float] = {}
@@ -388,7 +410,7 @@ class Fetcher:
                 resp = await self._get(target, {})
                 for _ in range(self.settings.max_redirects):  # e.g. http → https
                     location = resp.headers.get("location")
-                    if resp.error or resp.status not in (301, 302, 303, 307, 308) or not location:
+                    if resp.error or resp.status not in REDIRECT_STATUSES or not location:
                         break
                     target = to_request_url(urljoin(target, location.strip()))
                     resp = await self._get(target, {})
@@ -422,16 +444,16 @@ class Fetcher:
                     f"robots.txt of {host_of(current)} disallows {current} for the mediamon "
                     "user agent; ask the site for permission or disable the source"))
             resp = await self._get(current, headers)
-            if resp.error is not None or resp.status not in (301, 302, 303, 307, 308):
-                return _replace(resp, url=url, elapsed_ms=_ms(started))
+            if resp.error is not None or resp.status not in REDIRECT_STATUSES:
+                return replace(resp, url=url, elapsed_ms=_ms(started))
             location = resp.headers.get("location")
             if not location:
-                return _replace(resp, url=url, elapsed_ms=_ms(started), error=(
+                return replace(resp, url=url, elapsed_ms=_ms(started), error=(
                     f"HTTP {resp.status} redirect without a Location header; check the URL"))
             nxt = to_request_url(urljoin(current, location.strip()))
             if nxt in seen:
                 chain = " → ".join([*seen[-3:], nxt])
-                return _replace(resp, url=url, elapsed_ms=_ms(started), error=(
+                return replace(resp, url=url, elapsed_ms=_ms(started), error=(
                     f"redirect loop ({chain}); the site is misconfigured, check the URL "
                     "in sources.toml or try later"))
             seen.append(nxt)
@@ -450,7 +472,7 @@ class Fetcher:
             async with self._global:
                 self.requests += 1
                 try:
-                    async with asyncio.timeout(s.connect_timeout + 3 * s.read_timeout):
+                    async with asyncio.timeout(total_deadline(s)):
                         return await self._stream(url, headers, started)
                 except _TooLarge:
                     return Response(url, url, None, elapsed_ms=_ms(started), error=(
@@ -489,14 +511,3 @@ class Fetcher:
 
 def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
-
-
-def _replace(resp: Response, **changes: object) -> Response:
-    from dataclasses import replace
-
-    return replace(resp, **changes)
-
-
-def now_iso() -> str:
-    """The current time as ISO 8601 UTC with seconds."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -7,11 +7,17 @@ tested without the others.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 SOURCE_KINDS = ("feed", "listing", "sitemap", "api")
 ORIGINS = ("domestic", "foreign")
 OWNERS = ("state", "private", "foreign")
 CONFIDENCE_LEVELS = ("verified", "likely", "unverified", "doubtful")
+
+
+def now_iso() -> str:
+    """The current time as every timestamp below is written: ISO 8601, UTC, whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)

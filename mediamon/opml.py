@@ -130,9 +130,13 @@ def _mm(outline: etree._Element, name: str) -> str | None:
     return outline.get(f"{{{NS}}}{name}")
 
 
+def _title(outline: etree._Element) -> str:
+    return (outline.get("title") or outline.get("text") or "").strip()
+
+
 def _outline_to_source(outline: etree._Element, sid: str, opml_name: str) -> Source:
     """A Source from an outline; full mediamon attributes win over guesses."""
-    title = (outline.get("title") or outline.get("text") or "").strip()
+    title = _title(outline)
     url = (outline.get("xmlUrl") or outline.get("htmlUrl") or "").strip()
     kind = _mm(outline, "kind") or "feed"
     if _mm(outline, "id") is None:
@@ -196,7 +200,7 @@ def import_opml(opml_path: str | os.PathLike, sources_path: str | os.PathLike) -
             report.skipped.append((url, f"line {outline.sourceline}: already configured as "
                                         f'"{seen_urls[key]}"'))
             continue
-        title = (outline.get("title") or outline.get("text") or "").strip()
+        title = _title(outline)
         base = _mm(outline, "id") or slugify(title or (urlsplit(url).hostname or ""))
         sid, n = base, 2
         while sid in taken_ids:

@@ -91,6 +91,11 @@ def html_to_text(markup: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _one_line(markup: str | None) -> str:
+    """Plain text of an HTML fragment on one line (titles)."""
+    return html_to_text(markup).replace("\n", " ")
+
+
 MONTHS = {
     # Russian (genitive and nominative stems)
     "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7, "авг": 8,
@@ -232,8 +237,7 @@ def parse_feed(data: str | bytes, base_url: str, *,
             guid = e.get("id") or ""
             link = guid if guid.startswith(("http://", "https://", "/")) else ""
         if not link:
-            no_link.append(html_to_text(e.get("title") or "").replace("\n", " ")
-                           or f"entry {len(out) + len(no_link) + 1}")
+            no_link.append(_one_line(e.get("title")) or f"entry {len(out) + len(no_link) + 1}")
             continue
         content = ""
         for c in e.get("content") or []:
@@ -249,7 +253,7 @@ def parse_feed(data: str | bytes, base_url: str, *,
             published = to_iso_utc(e.get("published") or e.get("updated") or e.get("dc_date"))
         out.append(Entry(
             url=resolve(link, base_url),
-            title=html_to_text(e.get("title") or "").replace("\n", " "),
+            title=_one_line(e.get("title")),
             summary=summary,
             text=text,
             published=published,
@@ -329,19 +333,27 @@ def parse_listing(html: str | bytes, base_url: str, selectors: Selectors, *,
                   f"listing items matched by '{selectors.item}' without a link",
                   f"'{no_link[0]}'" if no_link and no_link[0] else "",
                   "if they are news, fix selectors.item or selectors.link in sources.toml")
-    next_url = None
-    if selectors.next:
-        n = _select(soup, selectors.next, "next", one=True)
-        if n is not None:
-            href = n.get("href") if n.name == "a" else None
-            if href is None:
-                a = n.find("a", href=True)
-                href = a.get("href") if a is not None else None
-            if href and not href.startswith(("javascript:", "#")):
-                candidate = resolve(href, base)
-                if candidate.split("#")[0] != base_url.split("#")[0]:
-                    next_url = candidate
-    return entries, next_url
+    return entries, _next_page(soup, selectors, base, base_url)
+
+
+def _next_page(soup: BeautifulSoup, selectors: Selectors, base: str,
+               page_url: str) -> str | None:
+    """The URL of the next listing page (``selectors.next``), None on the last page."""
+    if not selectors.next:
+        return None
+    n = _select(soup, selectors.next, "next", one=True)
+    if n is None:
+        return None
+    href = n.get("href") if n.name == "a" else None
+    if href is None:
+        a = n.find("a", href=True)
+        href = a.get("href") if a is not None else None
+    if not href or href.startswith(("javascript:", "#")):
+        return None
+    candidate = resolve(href, base)
+    if candidate.split("#")[0] == page_url.split("#")[0]:
+        return None  # a "next" that points back at this page
+    return candidate
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,13 +441,17 @@ def _dig(data: Any, path: str | None) -> Any:
 
 
 class _Fields(dict):
+    """The fields of one API item for ``str.format_map``; ``{a.b}`` keys are dotted paths."""
+
+    def __init__(self, item: dict) -> None:
+        super().__init__()
+        self.item = item
+
     def __missing__(self, key: str) -> Any:
         value = _dig(self.item, key)
         if value is _MISSING:
             raise KeyError(key)
         return value
-
-    item: dict = {}
 
 
 def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping, *,
@@ -464,10 +480,8 @@ def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping, *,
             not_object += 1
             continue
         if "{" in mapping.link:
-            fields = _Fields()
-            fields.item = item
             try:
-                link = mapping.link.format_map(fields)
+                link = mapping.link.format_map(_Fields(item))
             except (KeyError, IndexError, ValueError):
                 bad_link += 1
                 continue
@@ -481,7 +495,7 @@ def parse_api(json_text: str | bytes, base_url: str, mapping: ApiMapping, *,
         date = _dig(item, mapping.date) if mapping.date else None
         out.append(Entry(
             url=resolve(str(link), base_url),
-            title=html_to_text(title if isinstance(title, str) else "").replace("\n", " "),
+            title=_one_line(title if isinstance(title, str) else ""),
             text=html_to_text(text if isinstance(text, str) else ""),
             published=to_iso_utc(None if date is _MISSING else date),
         ))

@@ -16,6 +16,8 @@ APP = "mediamon"
 
 @dataclass(frozen=True)
 class Paths:
+    """The folder of the user's sources.toml and the folder of the database."""
+
     config_dir: Path
     data_dir: Path
 

@@ -26,7 +26,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ from classifiers.normalize import (
     normalize_text,
     query_terms,
 )
-from mediamon.models import FetchLog, Item, Source, SourceHealth
+from mediamon.models import FetchLog, Item, Source, SourceHealth, now_iso
 
 __all__ = ["Store", "StoreError", "SCHEMA_VERSION", "MIGRATIONS", "migrate"]
 
@@ -50,10 +49,6 @@ LABEL_ORIGINS = ("model", "analyst")
 
 class StoreError(Exception):
     """A database problem a user can act on; the message is one readable line."""
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _json(value: Any) -> str:
@@ -343,7 +338,7 @@ class Store:
 
     def upsert_sources(self, sources: Iterable[Source]) -> None:
         """Insert or update sources by id (sources absent from the list are left alone)."""
-        now = _now()
+        now = now_iso()
         rows = []
         for s in sources:
             config = {
@@ -402,6 +397,7 @@ class Store:
         return self._health_from_row(rows[0]) if rows else SourceHealth(source_id=source_id)
 
     def all_health(self) -> dict[str, SourceHealth]:
+        """The remembered health of every source that has been polled, by source id."""
         return {
             r["source_id"]: self._health_from_row(r)
             for r in self._rows("SELECT * FROM source_health")
@@ -437,6 +433,7 @@ class Store:
     # -- fetch log ------------------------------------------------------------------------
 
     def record_fetch(self, log: FetchLog) -> None:
+        """Append one poll to the fetch log."""
         with self._write() as db:
             db.execute(
                 """INSERT INTO fetches (source_id, started, duration_ms, status, items_found,
@@ -601,7 +598,10 @@ class Store:
             "SELECT * FROM items WHERE analysed IS NULL ORDER BY id LIMIT ?", [int(limit)]
         )
 
-    def count_items(self) -> int:
+    def count_items(self, source_id: str | None = None) -> int:
+        """How many items are stored, of one source or of all."""
+        if source_id:
+            return int(self._one("SELECT count(*) FROM items WHERE source_id = ?", [source_id]))
         return int(self._one("SELECT count(*) FROM items"))
 
     # -- search ---------------------------------------------------------------------------
@@ -746,7 +746,7 @@ class Store:
         origin 'analyst' are never touched. ``language`` also updates the item's language.
         """
         item_id = int(item_id)
-        now = _now()
+        now = now_iso()
         label_rows = []
         for lab in labels:
             if not lab.get("kind"):
@@ -815,7 +815,7 @@ class Store:
             values = [_label_value(value)]
         else:
             values = [_label_value(v) for v in value]
-        now = _now()
+        now = now_iso()
         with self._write() as db:
             self._require_item(item_id)
             db.execute(

@@ -50,6 +50,7 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"  # characters a path keeps as they are (RFC 3986 pchar)
 
 
 def host_to_ascii(host: str) -> str:
@@ -115,7 +116,7 @@ def to_request_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if not parts.netloc:
         return url
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    path = quote(parts.path, safe=_PATH_SAFE)
     query = quote(parts.query, safe="=&%:@!$'()*+,;/?-._~")
     return urlunsplit((parts.scheme.lower(), _netloc(parts.scheme.lower(), parts.netloc), path,
                        query, parts.fragment))
@@ -132,7 +133,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
         return url
     netloc = _netloc(scheme, parts.netloc)
     path = _PCT.sub(lambda m: m.group(0).upper(),
-                    quote(parts.path, safe="/%:@!$&'()*+,;=-._~")) or "/"
+                    quote(parts.path, safe=_PATH_SAFE)) or "/"
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not _is_tracking(k)]
     pairs.sort(key=lambda kv: kv[0])
@@ -164,7 +165,10 @@ _WS = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
-    """NFC, whitespace collapsed, lowercased: the form :func:`content_hash` digests."""
+    """NFC, whitespace collapsed, lowercased: the form :func:`content_hash` digests.
+
+    (Not the search normaliser, ``classifiers.normalize.normalize_text``: no stemming here.)
+    """
     return _WS.sub(" ", unicodedata.normalize("NFC", text or "")).strip().lower()
 
 

@@ -317,3 +317,25 @@ def test_crawl_output_tells_a_warning_from_a_failure(tmp_path, site, capsys) -> 
     assert "feed entries without a link: 1 skipped" in warn
     assert next(line for line in lines if " gone " in line).startswith("  FAIL gone (")
     assert lines[-1].startswith("crawl finished: 2 sources, 1 failed, 1 new items")
+
+
+def test_disable_with_an_unknown_id_changes_nothing(tmp_path, site, capsys) -> None:
+    sources = write_sources(tmp_path / "sources.toml", site.base, "")
+    before = sources.read_text(encoding="utf-8")
+    base = ["--home", str(tmp_path), "--sources", str(sources)]
+    code, out, err = run(capsys, *base, "sources", "disable", "dala-ru", "dala-typo")
+    assert code == cli.EXIT_USAGE and out == ""
+    assert "dala-typo" in err and "mediamon sources list" in err
+    assert sources.read_text(encoding="utf-8") == before  # dala-ru is not half-disabled
+    assert run(capsys, *base, "sources", "disable", "dala-ru", "gone")[0] == 0
+    assert "enabled = false" in sources.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("every", ["0", "-5"])
+def test_crawl_every_must_be_a_positive_interval(tmp_path, site, capsys, every) -> None:
+    sources = write_sources(tmp_path / "sources.toml", site.base)
+    code, out, err = run(capsys, "--home", str(tmp_path), "--sources", str(sources), "crawl",
+                         "--every", every, "--no-analyze")
+    assert code == cli.EXIT_USAGE and out == ""
+    assert err.startswith("mediamon: error: --every") and "more than 0" in err
+    assert site.hits == []  # nothing polled in a tight loop

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -326,3 +327,27 @@ def test_source_without_its_table_names_the_toml_table_and_fetches_nothing(site,
     assert "[source.selectors]" in rows["no-sel"]["error"]
     assert "[source.api]" in rows["no-api"]["error"]
     assert not any(h.path in ("/listing/news.html", "/api/news.json") for h in site.hits)
+
+
+def test_cancelling_the_crawl_task_stops_its_workers(site, store, settings) -> None:
+    hanging = Source("hangs", "hangs", site.url("/fault/timeout"))
+    quick = good_sources(site.base)[0]
+    settings = replace(settings, concurrency=2, read_timeout=30.0)
+
+    async def go() -> list[asyncio.Task]:
+        task: asyncio.Task | None = None
+
+        def on_event(event: dict) -> None:
+            if event["event"] == "source_finished" and event["source"] == quick.id:
+                assert task is not None
+                task.cancel()  # e.g. the app closing: the task is cancelled, no event is set
+
+        task = asyncio.ensure_future(crawl([hanging, quick], store, settings,
+                                           on_event=on_event))
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()
+                and not t.done()]
+
+    assert asyncio.run(go()) == []  # nothing left polling in the background
+    assert len(store.items(limit=100)) == 3

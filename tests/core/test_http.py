@@ -170,8 +170,8 @@ def test_idn_host_sent_as_punycode(settings) -> None:
     assert seen and all(h == "akorda.xn--80ao21a" for h in seen)
 
 
-def test_per_host_limit(settings) -> None:
-    state = {"now": 0, "max": 0}
+def counting_handler(state: dict[str, int]):
+    """A mock handler that records in ``state["max"]`` the most requests in flight at once."""
 
     async def handler(request: httpx.Request) -> httpx.Response:
         state["now"] += 1
@@ -180,6 +180,13 @@ def test_per_host_limit(settings) -> None:
             await asyncio.sleep(0)  # yield so other requests can start if allowed
         state["now"] -= 1
         return httpx.Response(200, text="ok")
+
+    return handler
+
+
+def test_per_host_limit(settings) -> None:
+    state = {"now": 0, "max": 0}
+    handler = counting_handler(state)
 
     async def go(per_host: int) -> None:
         s = replace(settings, per_host=per_host, respect_robots=False)
@@ -211,14 +218,7 @@ def test_transport_errors_are_described(settings) -> None:
 
 def test_global_limit_across_hosts(settings) -> None:
     state = {"now": 0, "max": 0}
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        state["now"] += 1
-        state["max"] = max(state["max"], state["now"])
-        for _ in range(5):
-            await asyncio.sleep(0)
-        state["now"] -= 1
-        return httpx.Response(200, text="ok")
+    handler = counting_handler(state)
 
     async def go() -> None:
         s = replace(settings, concurrency=3, per_host=4, respect_robots=False)

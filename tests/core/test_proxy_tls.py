@@ -144,3 +144,12 @@ def test_ca_bundle_from_sources_toml_makes_a_national_certificate_trusted(tls_se
     assert cfg.crawler.ca_bundle == cert
     trusted = fetch(cfg.crawler, url)
     assert trusted.ok and trusted.body == FEED
+
+
+@pytest.mark.parametrize("proxy", ["proxy.local:3128", "ftp://proxy.local:21"])
+def test_unusable_proxy_setting_is_a_clear_error(proxy) -> None:
+    with pytest.raises(ValueError) as info:
+        Fetcher(CrawlSettings(proxy=proxy))
+    message = str(info.value)
+    assert message.startswith(f"[crawler] proxy = '{proxy}'") and "\n" not in message
+    assert "http://host:port" in message
