@@ -28,6 +28,7 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -178,6 +179,10 @@ class _Crawler:
         self.fetcher = fetcher
         self.on_event = on_event
         self.on_new_items = on_new_items
+        # new items are processed (analysed) one batch at a time off the event loop, so
+        # fetching goes on meanwhile; one thread keeps the batches in order
+        self.processing = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="mediamon-new-items")
+                           if on_new_items is not None else None)
         self.logs: list[FetchLog] = []
         self.failed = 0
         self.items_new = 0
@@ -302,7 +307,8 @@ class _Crawler:
             out.seen += len(items) - len(inserted)
             if inserted and self.on_new_items is not None:
                 try:
-                    self.on_new_items(inserted)
+                    await asyncio.get_running_loop().run_in_executor(
+                        self.processing, self.on_new_items, inserted)
                 except Exception as exc:  # noqa: BLE001 - items are stored; report and go on
                     out.notes.insert(0, f"processing new items failed ({exc}); the items "
                                              "are stored, run `mediamon reanalyze`")
@@ -468,6 +474,8 @@ async def crawl(sources: Iterable[Source], store: Any,
                         raise result  # a store failure: stop the crawl, the CLI reports it
         cancelled = cancelled or (cancel.is_set() and bool(pending))
     finally:
+        if crawler.processing is not None:
+            crawler.processing.shutdown(wait=True)  # a batch under way finishes, none is lost
         if own_fetcher:
             await fetcher.aclose()
     duration = _ms_since(t0)
