@@ -351,3 +351,19 @@ def test_cancelling_the_crawl_task_stops_its_workers(site, store, settings) -> N
 
     assert asyncio.run(go()) == []  # nothing left polling in the background
     assert len(store.items(limit=100)) == 3
+
+
+def test_new_items_are_processed_off_the_event_loop_in_order(site, store, settings) -> None:
+    import threading
+
+    threads: list[str] = []
+    batches: list[list[int]] = []
+
+    def on_new_items(inserted) -> None:
+        threads.append(threading.current_thread().name)
+        batches.append([item_id for item_id, _ in inserted])
+
+    summary = run_crawl(good_sources(site.base)[:3], store, settings, on_new_items=on_new_items)
+    assert summary.items_new == sum(len(b) for b in batches) > 0
+    assert threads and all(name.startswith("mediamon-new-items") for name in threads)
+    assert threading.main_thread().name not in threads
