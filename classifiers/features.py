@@ -12,6 +12,8 @@ A text becomes a bag of word features:
 * features are those prefixes (unigrams) and pairs of neighbouring prefixes (bigrams), with a
   small stop-word list removed;
 * weights are sublinear TF × IDF, L2-normalised (like sklearn's TfidfVectorizer).
+* tone-only features (first character ``TONE_MARK``) are added for the tone model: negation
+  kept with its word, and a longer prefix of long words; the topic model never sees them.
 
 The vocabulary is a plain dict (saved as JSON), so every feature is readable and an
 explanation can name the words of the input that produced it.
@@ -31,6 +33,8 @@ PREFIX = 6
 TITLE_WEIGHT = 2
 TEXT_CHARS = 1500
 SENTENCE_CHARS = 600
+TONE_PREFIX = 9  # longer prefix of the tone-only features
+TONE_MARK = "~"  # first character of every tone-only feature
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _KK_LATIN_MARKS = re.compile(r"[äğıñöūüşáǵńóúýÄĞİÑÖŪÜŞÁǴŃÓÚÝ]")
@@ -52,6 +56,8 @@ STOPWORDS = frozenset(
     """.split()
 )
 STOPWORDS = frozenset(w.translate(str.maketrans("ёәғқңөұүһі", "еагкноуухи")) for w in STOPWORDS)
+NEG_BEFORE = frozenset(("не", "нет", "ни", "без"))  # Russian negation before the word
+NEG_AFTER = frozenset(("емес", "жок"))  # Kazakh negation after the word (folded: жоқ → жок)
 
 try:  # the shared normaliser (another module of this package)
     from classifiers.normalize import latin_to_cyrillic as _latin_to_cyrillic
@@ -92,8 +98,8 @@ def normalise(text: str, language: str | None = None) -> str:
     return _convert(text, language).lower().translate(_FOLD)
 
 
-def words(text: str, language: str | None = None) -> list[tuple[str, str]]:
-    """(prefix, surface form as written) for every word of ``text`` that is not a stop word."""
+def _tokens(text: str, language: str | None = None) -> list[tuple[str, str]]:
+    """(normalised word, surface form as written) for every word of ``text``."""
     converted = _convert(text, language)
     norm = converted.lower().translate(_FOLD)
     matches = list(_WORD.finditer(norm))
@@ -107,20 +113,52 @@ def words(text: str, language: str | None = None) -> list[tuple[str, str]]:
         else:
             surfaces = [converted[m.start() : m.end()] if len(norm) == len(converted)
                         else m.group() for m in matches]
+    return [(m.group(), surface) for m, surface in zip(matches, surfaces, strict=True)]
+
+
+def _content(w: str) -> bool:
+    return len(w) >= 2 and w not in STOPWORDS
+
+
+def words(text: str, language: str | None = None) -> list[tuple[str, str]]:
+    """(prefix, surface form as written) for every word of ``text`` that is not a stop word."""
+    return [(w[:PREFIX], surface) for w, surface in _tokens(text, language) if _content(w)]
+
+
+def _tone_extras(tokens: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tone-only features (``TONE_MARK`` first) with the surface form that produced each.
+
+    * negation, which the stop-word list drops: ``не``/``нет``/``ни``/``без`` + the next word
+      (``~не_выполн``), Kazakh ``емес``/``жоқ`` after the word (``~орында_емес``);
+    * a longer prefix (``TONE_PREFIX``) of long words, which keeps what the 6-letter prefix
+      cuts off: Kazakh verb negation and tense (``орындалмады`` → ``~орындалма``), Russian
+      participles (``пострадавших`` → ``~пострадав``).
+    """
     out: list[tuple[str, str]] = []
-    for m, surface in zip(matches, surfaces, strict=True):
-        w = m.group()
-        if len(w) < 2 or w in STOPWORDS:
-            continue
-        out.append((w[:PREFIX], surface))
+    n = len(tokens)
+    for i, (w, surface) in enumerate(tokens):
+        if w in NEG_BEFORE:
+            if i + 1 < n and _content(tokens[i + 1][0]):
+                nxt, nsurf = tokens[i + 1]
+                out.append((f"{TONE_MARK}не_{nxt[:PREFIX]}", f"{surface} {nsurf}"))
+        elif w in NEG_AFTER:
+            if i > 0 and _content(tokens[i - 1][0]):
+                prv, psurf = tokens[i - 1]
+                out.append((f"{TONE_MARK}{prv[:PREFIX]}_емес", f"{psurf} {surface}"))
+        elif len(w) > PREFIX and w not in STOPWORDS:
+            out.append((TONE_MARK + w[:TONE_PREFIX], surface))
     return out
 
 
 def doc_features(
-    title: str, text: str, language: str | None = None, forms: dict[str, str] | None = None
+    title: str, text: str, language: str | None = None, forms: dict[str, str] | None = None,
+    tone: bool = True,
 ) -> Counter[str]:
     """Counts of unigram and bigram features of one item (title weighted, body capped).
 
+    With ``tone`` (the default) the tone-only features of :func:`_tone_extras` are added; they
+    start with ``TONE_MARK``, are absent from the topic model's vocabulary (its training drops
+    them, see :func:`topic_view`), so one featurisation serves both models.
     When ``forms`` is given, it is filled with feature → a surface form seen in the input.
     """
     counts: Counter[str] = Counter()
@@ -128,9 +166,12 @@ def doc_features(
     for part, weight in parts:
         if not part:
             continue
-        ws = words(part, language)
+        tokens = _tokens(part, language)
+        ws = [(w[:PREFIX], surface) for w, surface in tokens if _content(w)]
         feats = [p for p, _ in ws]
         feats += [f"{a}_{b}" for (a, _), (b, _) in zip(ws, ws[1:], strict=False)]
+        extras = _tone_extras(tokens) if tone else []
+        feats += [f for f, _ in extras]
         for _ in range(weight):
             counts.update(feats)
         if forms is not None:
@@ -138,7 +179,14 @@ def doc_features(
                 forms.setdefault(p, w)
             for (a, wa), (b, wb) in zip(ws, ws[1:], strict=False):
                 forms.setdefault(f"{a}_{b}", f"{wa} {wb}")
+            for f, w in extras:
+                forms.setdefault(f, w)
     return counts
+
+
+def topic_view(counts: Counter[str]) -> Counter[str]:
+    """The features of :func:`doc_features` without the tone-only ones (what topics see)."""
+    return Counter({f: c for f, c in counts.items() if not f.startswith(TONE_MARK)})
 
 
 class SparseRow:
