@@ -67,6 +67,22 @@ def per_class(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | 
     return out
 
 
+def by_language(langs: Sequence[str | None], gold_p, pred_p, gold_t, pred_t) -> dict:
+    """Topic accuracy and tone macro-F1 for each language present."""
+    out = {}
+    for lang in LANGS:
+        idx = [i for i, x in enumerate(langs) if x == lang]
+        if idx:
+            out[lang] = {
+                "n": len(idx),
+                "topic_accuracy": per_class([gold_p[i] for i in idx], [pred_p[i] for i in idx]
+                                            )["accuracy"],
+                "tone_macro_f1": per_class([gold_t[i] for i in idx], [pred_t[i] for i in idx],
+                                           LABELS)["macro_f1"],
+            }
+    return out
+
+
 def set_f1(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
     """Micro precision/recall/F1 over label sets."""
     tp = fp = fn = 0
@@ -108,16 +124,7 @@ def evaluate_dev(rows: Sequence[dict], topics: TopicModel, tone: ToneModel) -> d
         "by_language": {},
         "errors": [],
     }
-    for lang in LANGS:
-        idx = [i for i, r in enumerate(rows) if r.get("language") == lang]
-        if idx:
-            out["by_language"][lang] = {
-                "n": len(idx),
-                "topic_accuracy": per_class([gold_p[i] for i in idx], [pred_p[i] for i in idx]
-                                            )["accuracy"],
-                "tone_macro_f1": per_class([gold_t[i] for i in idx], [pred_t[i] for i in idx],
-                                           LABELS)["macro_f1"],
-            }
+    out["by_language"] = by_language([r.get("language") for r in rows], gold_p, pred_p, gold_t, pred_t)
     for i, r in enumerate(rows):
         if gold_p[i] != pred_p[i] or gold_t[i] != pred_t[i]:
             out["errors"].append(
@@ -241,15 +248,7 @@ def cross_validate_seeds(k: int = 5, shared_dir: str | Path | None = None, seed:
             langs.append(e.language)
     out = {"k": k, "n": len(seeds), "topic_primary": per_class(gold_p, pred_p),
            "tone": per_class(gold_t, pred_t, LABELS), "by_language": {}}
-    for lang in LANGS:
-        idx = [i for i, x in enumerate(langs) if x == lang]
-        if idx:
-            out["by_language"][lang] = {
-                "n": len(idx),
-                "topic_accuracy": per_class([gold_p[i] for i in idx], [pred_p[i] for i in idx]
-                                            )["accuracy"],
-                "tone_macro_f1": per_class([gold_t[i] for i in idx], [pred_t[i] for i in idx],
-                                           LABELS)["macro_f1"]}
+    out["by_language"] = by_language(langs, gold_p, pred_p, gold_t, pred_t)
     return out
 
 
