@@ -8,7 +8,8 @@ That group becomes :attr:`Mention.via`, so every label is explainable.
 Matching works on words, not on raw characters. Each word of the text is folded to a *skeleton*
 that Russian, Kazakh Cyrillic and both Kazakh Latin alphabets (2018 acute and 2021) share:
 lower case; ә→а, ғ→г, қ→к, ң→н, ө→о, ұ/ү→у, һ→х, і/ы/й→и; Latin letters to their Cyrillic
-counterparts (q→к, j→ж, ı/i/y→и, ý/ú/ü/ū→у, sh→ш, ch→ч …). «Денсаулық сақтау министрлігі» and
+counterparts (q→к, j→ж, ı/i/y→и, ý/ú/ü/ū→у, sh→ш, ch→ч …); ц→с and ııa→ия as in the 2018
+Latin alphabet (Sıfrlyq = Цифрлық, ıntegrasııa = интеграция). «Денсаулық сақтау министрлігі» and
 «Densaýlyq saqtaý mınıstrligi» then have the same skeleton, and one phrase serves both scripts.
 Because whole words are compared, offsets in the original text are exact.
 
@@ -32,7 +33,9 @@ all keeps no agency (Russian news about «МЧС», «Минздрав»); *cont
 name, Казахстан/ҚР/РК, тенге …); ``block`` phrases (Абай Құнанбайұлы, Петропавловск-Камчатский,
 озеро Балхаш …) hide their words from every other phrase. Overlapping candidates of one kind are
 resolved longest first. An ``аким``/``әкім`` word next to a region's name yields that region's
-akimat (via ``akim``).
+akimat (via ``akim``); «глава региона»/«өңір басшысы» yields the nearest region's akimat.
+A place name that only names a street or an organisation (Алматинская улица, ФК «Астана»,
+«Астана» клубы, Astana Hub) is no region mention, and «Читайте также:» link lines are ignored.
 """
 
 from __future__ import annotations
@@ -99,6 +102,10 @@ def skeleton(word: str) -> str:
         for a, b in _DIGRAPHS:
             if a in s:
                 s = s.replace(a, b)
+    if "ц" in s:  # the 2018 Latin alphabet writes ц as s: Sıfrlyq, ıntegrasııa, polısııa
+        s = s.replace("ц", "с")
+    if "ии" in s:  # я, ю after a consonant are ıa, ıý there: ıntegrasııa = интеграция
+        s = s.replace("ииа", "иа").replace("ииу", "иу")
     return s
 
 
@@ -122,9 +129,11 @@ _KK_CHAIN = (
 )
 _RU_NOUN = r"(?:а|у|е|ом|ем|и|ах|ам|ами|ов)"  # masculine names: Павлодар-е, Уральск-ом
 _FEM_END = re.compile(r"(?:а|и|е|у|ои|еи|ою)")  # names in -а: Астан-ы, Астан-е, Астан-ой
+# names in a vowel + -й lose it before Russian -е/-ем: Костана-е, Семе-е, Бурабa-ем
+_JOT_END = re.compile(r"(?:е|ем)")
 _RU_ADJ = (
     r"(?:ск(?:ии|ого|ому|им|ом|аиа|ои|уиу|ое|ие|их|ими)"
-    r"|ц(?:и|ев|ам|ами|ах|а|у|ем)?|чан(?:е|ам|ами|ах|ин|ка|ки)?)"
+    r"|с(?:и|ев|ам|ами|ах|а|у|ем)?|чан(?:е|ам|ами|ах|ин|ка|ки)?)"
 )
 # adjective endings after a stem that already ends in -ск (карагандинск~a: -ая, -ой, -ого …)
 _RU_ADJ_BARE = r"(?:ии|ого|ому|им|ом|аиа|ои|уиу|ое|ие|их|ими|ему|ем)"
@@ -142,6 +151,7 @@ class _Tok:
     mode: str  # "eq" | "any" | "noun" | "adj" | "exact" | "wild"
     cap: bool
     fem: tuple[str, ...] = ()  # stems of names in -а without it, for Russian endings (Астан-е)
+    jot: tuple[str, ...] = ()  # stems of names in vowel + -й without it (Костана-е, Семе-ем)
 
     def match(self, orig: str, skel: str) -> bool:
         if self.mode == "wild":
@@ -163,6 +173,9 @@ class _Tok:
         for stem in self.fem:
             if skel.startswith(stem) and _FEM_END.fullmatch(skel[len(stem):]):
                 return True
+        for stem in self.jot:
+            if skel.startswith(stem) and _JOT_END.fullmatch(skel[len(stem):]):
+                return True
         return False
 
 
@@ -181,6 +194,7 @@ _GENERIC_VIAS = frozenset(
     {"committee", "department", "subordinate", "court", "short form (with Kazakh context)"}
 )
 _WORD_RE = re.compile(r"[^\W_]+")
+_VOWELS = frozenset("аеиоу")
 _HARD_GAP = re.compile(r"[\n!?;]")
 
 
@@ -203,17 +217,24 @@ def _parse_word(word: str) -> list[_Tok]:
             continue
         cap = alt[:1].isupper()
         stem = skeleton(alt)
-        fem = (stem[:-1],) if mode in ("noun", "adj") and stem[-1:] == "а" and len(stem) >= 5 else ()
-        toks.append(_Tok((stem,), mode, cap, fem))
+        inflected = mode in ("noun", "adj")
+        fem = (stem[:-1],) if inflected and stem[-1:] == "а" and len(stem) >= 5 else ()
+        jot = (
+            (stem[:-1],)
+            if inflected and alt[-1:].lower() in ("й", "ı") and stem[-2:-1] in _VOWELS
+            and len(stem) >= 5 else ()
+        )
+        toks.append(_Tok((stem,), mode, cap, fem, jot))
     # merge alternatives of the same mode and capitalisation
-    merged: dict[tuple[str, bool], tuple[list[str], list[str]]] = {}
+    merged: dict[tuple[str, bool], tuple[list[str], list[str], list[str]]] = {}
     for t in toks:
-        stems, fems = merged.setdefault((t.mode, t.cap), ([], []))
+        stems, fems, jots = merged.setdefault((t.mode, t.cap), ([], [], []))
         stems.extend(t.stems)
         fems.extend(t.fem)
+        jots.extend(t.jot)
     return [
-        _Tok(tuple(dict.fromkeys(v)), m, c, tuple(dict.fromkeys(f)))
-        for (m, c), (v, f) in merged.items()
+        _Tok(tuple(dict.fromkeys(v)), m, c, tuple(dict.fromkeys(f)), tuple(dict.fromkeys(j)))
+        for (m, c), (v, f, j) in merged.items()
     ]
 
 
@@ -265,6 +286,19 @@ class _Matcher:
                 keys = {k for k in keys if len(k) == 3}
             for k in keys:
                 self.by_prefix.setdefault(k, []).append(entry)
+        # word → the phrases whose first token it matches (a word's skeleton is fixed)
+        self._starting: dict[str, tuple[_Phrase, ...]] = {}
+
+    def starting(self, orig: str, skel: str) -> tuple[_Phrase, ...]:
+        """Phrases whose first token matches this word (memoised per word)."""
+        got = self._starting.get(orig)
+        if got is None:
+            if len(self._starting) > 200_000:
+                self._starting.clear()
+            got = self._starting[orig] = tuple(
+                ph for first, members in self.candidates(orig, skel)
+                if first.match(orig, skel) for ph in members)
+        return got
 
     def candidates(self, orig: str, skel: str) -> list[tuple[_Tok, list[_Phrase]]]:
         out = self.by_prefix.get(skel[:3], [])
@@ -403,7 +437,8 @@ def _words(text: str) -> _Words:
         starts.append(s)
         ends.append(e)
         origs.append(w)
-        skels.append(_skel_cached(w))
+        sk = _SKEL_CACHE.get(w)
+        skels.append(sk if sk is not None else _skel_cached(w))
         soft.append(not hard)
         prev_end, prev_len = e, len(w)
     return _Words(starts, ends, origs, skels, soft)
@@ -455,6 +490,88 @@ _CONJUNCTIONS = frozenset(
 )
 
 
+# a place name that is only part of a street's or an organisation's name is no region mention:
+# «Алматинская улица», «ул. Карагандинская», «Қарағанды көшесі», ФК «Астана», «Астана» клубы,
+# велокоманда Astana. Plural street words are left alone («на улицах Астаны» is the city).
+_STREET_AFTER = tuple(skeleton(x) for x in (
+    "улица", "улице", "улицу", "улицы", "улицеи", "проспект", "переул", "бульвар", "көше",
+    "көшесі", "даңғыл", "kóshesi", "dańǵyly"))
+_STREET_BEFORE = frozenset(skeleton(x) for x in (
+    "улица", "улице", "улицу", "улицы", "улицей", "ул", "проспект", "проспекте", "проспекта",
+    "проспекту", "пр", "переулок", "переулке", "бульвар", "бульваре"))
+_ORG_NOUNS = tuple(skeleton(x) for x in (
+    "клуб", "команд", "велокоманд", "ресторан", "мейрамхан", "кафе", "отел", "гостиниц",
+    "қонақүй", "телеканал", "телеарна", "газет", "журнал", "компани", "театр", "кинотеатр",
+    "team", "club"))
+_ORG_EXACT = frozenset({"ФК", "ХК", "АО", "ТОО", "ТРЦ", "ТЦ", "FC", "HC"})
+_OPEN_QUOTES = "«\"„“'"
+_CLOSE_QUOTES = "»\"“”'"
+
+
+# the rest of a line that starts with one of these is a link to another story, not this one
+_SEE_ALSO = re.compile(
+    r"(?im)^[ \t]*(?:читайте\s+также|читать\s+также|смотрите\s+также|см\.\s+также"
+    r"|сондай[- ]ақ\s+оқыңыз|тағы\s+оқыңыз|оқи\s+отырыңыз|ұқсас\s+жаңалықтар"
+    r"|похожие\s+новости|read\s+also|see\s+also|qosymsha\s+oqyńyz)\b"
+    r"[ \t]*:?[ \t]*(?:\n[ \t]*)?[^\n]*"
+)
+# Latin words after a Latin place name that still belong to the place (Almaty oblysy, Astana qalasy)
+_LATIN_GEO = tuple(skeleton(x) for x in (
+    "obl", "qala", "aýdan", "audan", "óńir", "region", "city", "oblast", "kalas"))
+
+
+def _boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of «Читайте также: …» lines."""
+    return [m.span() for m in _SEE_ALSO.finditer(text)]
+
+
+def _latin_org_name(text: str, w: _Words, i: int, j: int) -> bool:
+    """«Astana Hub», «Almaty Marathon»: a Latin place name followed by a capitalised Latin word."""
+    if (j != i + 1 or j >= len(w.skels) or not w.origs[i][:1].isascii()
+            or text[w.ends[i]:w.starts[j]] != " "):
+        return False
+    nxt = w.origs[j]
+    return (nxt[:1].isupper() and nxt[:1].isascii() and nxt.isalpha()
+            and not w.skels[j].startswith(_LATIN_GEO))
+
+
+def _is_org_word(w: _Words, k: int) -> bool:
+    return w.origs[k] in _ORG_EXACT or w.skels[k].startswith(_ORG_NOUNS)
+
+
+def _name_part(text: str, w: _Words, i: int, j: int) -> bool:
+    """Whether the place name at words i..j-1 only names a street or an organisation."""
+    n = len(w.skels)
+    gap_before = text[w.ends[i - 1]:w.starts[i]] if i > 0 else ""
+    gap_after = text[w.ends[j - 1]:w.starts[j]] if j < n else ""
+    if j < n and gap_after == " " and w.skels[j].startswith(_STREET_AFTER) and not (
+            w.skels[j].startswith("кошел")):
+        return True
+    if i > 0 and gap_before in (" ", ". ") and w.skels[i - 1] in _STREET_BEFORE and (
+            "ск" in w.skels[j - 1]):
+        return True
+    if i > 0 and len(gap_before) <= 3 and _is_org_word(w, i - 1) and (
+            any(q in gap_before for q in _OPEN_QUOTES) or w.origs[i][:1].isascii()):
+        return True
+    return (j < n and len(gap_after) <= 3 and any(q in gap_after for q in _CLOSE_QUOTES)
+            and _is_org_word(w, j))
+
+
+# «глава региона», «өңір басшысы», «облыс басшысы»: the akim of the region, by title
+_HEAD_RU = (skeleton("глав"),)
+_REGION_RU = frozenset(skeleton(x) for x in ("региона", "области"))  # not главы регионов
+_REGION_KK = tuple(skeleton(x) for x in ("өңір", "облыс", "óńir", "oblys"))
+_HEAD_KK = (skeleton("басшы"), skeleton("basshy"))
+
+
+def _is_region_head(w: _Words, k: int) -> bool:
+    if k + 1 >= len(w.skels) or not w.soft[k + 1]:
+        return False
+    a, b = w.skels[k], w.skels[k + 1]
+    return ((a.startswith(_HEAD_RU) and b in _REGION_RU and len(a) <= 6)
+            or (a.startswith(_REGION_KK) and b.startswith(_HEAD_KK) and len(a) <= 6))
+
+
 def _is_akim(g: _Gazetteer, skel: str) -> bool:
     return skel.startswith(g.akim_stems) and not skel.startswith(g.not_akim)
 
@@ -477,21 +594,18 @@ def _raw_matches(w: _Words, matcher: _Matcher) -> list[tuple[int, int, _Phrase]]
     n = len(w.skels)
     origs, skels, soft = w.origs, w.skels, w.soft
     for i in range(n):
-        for first, members in matcher.candidates(origs[i], skels[i]):
-            if not first.match(origs[i], skels[i]):
+        for ph in matcher.starting(origs[i], skels[i]):
+            toks = ph.tokens
+            m = len(toks)
+            if i + m > n:
                 continue
-            for ph in members:
-                toks = ph.tokens
-                m = len(toks)
-                if i + m > n:
-                    continue
-                ok = True
-                for k in range(1, m):
-                    if not soft[i + k] or not toks[k].match(origs[i + k], skels[i + k]):
-                        ok = False
-                        break
-                if ok:
-                    out.append((i, i + m, ph))
+            ok = True
+            for k in range(1, m):
+                if not soft[i + k] or not toks[k].match(origs[i + k], skels[i + k]):
+                    ok = False
+                    break
+            if ok:
+                out.append((i, i + m, ph))
     return out
 
 
@@ -551,6 +665,14 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
             kz_context and not _foreign_qualified(g, w, c[0], c[1], ())
             and not (c[1] < len(w.skels) and w.soft[c[1]] and w.origs[c[1]][:1].isupper()))
     ]
+    regions = [c for c in regions
+               if not _name_part(text, w, c[0], c[1]) and not _latin_org_name(text, w, c[0], c[1])]
+    see_also = _boilerplate_spans(text)
+    if see_also:
+        def inside(c: tuple[int, int, _Phrase]) -> bool:
+            return any(a <= w.starts[c[0]] < b for a, b in see_also)
+        regions = [c for c in regions if not inside(c)]
+        agencies = [c for c in agencies if not inside(c)]
 
     # аким/әкім (or a regional управление/басқарма) next to a region's own name → its akimat
     akim_hits: list[tuple[int, int, str, str]] = []  # (i, j, akimat id, via)
@@ -585,13 +707,19 @@ def _analyse(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...], bool]
     if region_starts:
         start_words = [r[0] for r in region_starts]  # ascending: regions are in text order
         for k in range(n):
-            if k in used or not _is_akim(g, w.skels[k]):
+            if k in used:
+                continue
+            if _is_akim(g, w.skels[k]):
+                end, via = k + 1, "akim (nearest region)"
+            elif _is_region_head(w, k):
+                end, via = k + 2, "head of region (nearest region)"
+            else:
                 continue
             if k > 0 and w.skels[k - 1].startswith(_VILLAGE):
                 continue  # ауыл әкімі, сельский аким: a village, not the region
             before = bisect_left(start_words, k)  # how many region mentions start before k
             target = region_starts[before - 1][1] if before else region_starts[0][1]
-            akim_hits.append((k, k + 1, g.akimat_of_region[target], "akim (nearest region)"))
+            akim_hits.append((k, end, g.akimat_of_region[target], via))
 
     def mention(kind: str, i: int, j: int, ident: str, via: str) -> Mention:
         s, e = w.starts[i], w.ends[j - 1]

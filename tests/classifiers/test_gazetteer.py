@@ -271,3 +271,96 @@ def test_kazakh_words_are_not_mistaken_for_foreign_countries(text: str) -> None:
 def test_kazakh_door_is_not_the_town_of_yesik() -> None:
     assert region_ids("Есіктің темірі қалың екен.") == set()
     assert region_ids("Есік қаласында жаңа мектеп ашылды.") == {"almaty_region"}
+
+
+# --- rules added after the challenge set (tests/fixtures/gazetteer_challenge.jsonl)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("В Костанае выпал снег.", {"kostanay"}),
+        ("Мост в Семее закрыли на ремонт.", {"abai"}),
+        ("Туристы довольны Бурабаем.", {"akmola"}),
+        ("Под Кордаем задержали грузовик.", {"jambyl"}),
+        ("Отдых в Боровом подорожал.", {"akmola"}),
+    ],
+)
+def test_russian_forms_of_names_in_vowel_plus_i(text: str, expected: set[str]) -> None:
+    assert region_ids(text) == expected
+
+
+def test_skeleton_folds_the_2018_latin_ts_and_ya() -> None:
+    assert skeleton("Sıfrlyq") == skeleton("Цифрлық")
+    assert skeleton("ıntegrasııa") == skeleton("интеграция")
+    assert agency_ids("Saýda jáne ıntegrasııa mınıstrligi baǵany tekserdi.") == {"mti"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Магазин на Алматинской улице закрылся.",
+        "Дом по ул. Карагандинская снесут.",
+        "Футбольный клуб «Астана» выиграл матч.",
+        "«Астана» клубы жеңіске жетті.",
+        "Велокоманда Astana выиграла этап.",
+        "Стартап стал резидентом Astana Hub.",
+        "Қарағанды көшесіндегі дүкен жабылды.",
+    ],
+)
+def test_street_and_organisation_names_are_not_regions(text: str) -> None:
+    assert region_ids(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Снег засыпал улицы Алматы.", {"almaty"}),
+        ("На улицах Астаны появились новые автобусы.", {"astana"}),
+        ("Алматы көшелерінде кептеліс.", {"almaty"}),
+        ("Almaty oblysy Qonaev qalasy.", {"almaty_region"}),
+    ],
+)
+def test_cities_next_to_street_or_latin_words_are_kept(text: str, expected: set[str]) -> None:
+    assert region_ids(text) == expected
+
+
+def test_see_also_lines_are_not_the_story() -> None:
+    text = "В Павлодаре открыли школу.\n\nЧитайте также:\nВ Семее построят мост\n\nКонец."
+    assert region_ids(text) == {"pavlodar"}
+    assert region_ids("В Семее построят мост.") == {"abai"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("В Павлодарской области прошло совещание. Глава региона поручил проверить котельные.",
+         {"akimat_pavlodar"}),
+        ("Маңғыстау облысында мектеп ашылды. Өңір басшысы оқушыларды құттықтады.",
+         {"akimat_mangystau"}),
+        ("В Павлодарской области главы регионов страны провели встречу.", set()),
+    ],
+)
+def test_head_of_region_by_title(text: str, expected: set[str]) -> None:
+    assert agency_ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Суд приговорил жителя Караганды к трем годам.", {"supreme_court"}),
+        ("Сот шешімімен Атырауда кәсіпорын жабылды.", {"supreme_court"}),
+        ("Жителям Караганды посоветовали обратиться в суд.", set()),
+        ("Казахстанский генпрокурор выступил в Астане.", {"prosecutor"}),
+        ("Минобразования РК ответило родителям.", {"minpros"}),
+        ("Минкультуры и информации РК объявило конкурс.", {"mki"}),
+        ("Комитет госдоходов провел рейд в Шымкенте.", {"minfin"}),
+        ("Мемлекеттік кірістер комитетінің мәліметінше, түсім артты.", {"minfin"}),
+        ("Министр нацэкономики РК выступил с докладом.", {"mne"}),
+        ("Агентство РК по делам государственной службы провело тест.", {"civil_service"}),
+        ("Министерство по ЧС РК предупредило о ветре.", {"mchs"}),
+        ("QR Premer-Mınıstri Úkimet otyrysyn ótkizdi.", {"government"}),
+    ],
+)
+def test_added_agency_forms(text: str, expected: set[str]) -> None:
+    assert agency_ids(text) == expected
